@@ -1,0 +1,1 @@
+"""IEP Follow-Through: the shared core (case, gap, letters, jurisdictions) and its adapters."""

@@ -1,0 +1,617 @@
+"""The case file: the one JSON document the page, the CLI, Export/Import and the tests share.
+
+`read_case` never raises on bad content: it keeps every valid value, drops each invalid one and
+reports it as a `Problem` naming the field, so a page can show the message beside the field and
+keep everything else the parent typed. `load_case` is the strict form the CLI uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from builder.i18n import text
+
+VERSION = 1
+PER_UNITS = ("week", "month", "year", "total")
+SETTINGS = ("individual", "group")
+DELIVERIES = ("pull-out", "push-in")
+REASONS = (
+    "provider_absent",
+    "student_absent",
+    "school_event",
+    "wrong_setting",
+    "testing",
+    "unknown",
+)
+DEFAULT_SCHOOL_YEAR_DAYS = 180
+MAX_MINUTES = 10_000
+MAX_TIMES = 1_000
+MAX_TEXT = 5_000
+
+T = TypeVar("T")
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One invalid value: where it is (`services.0.minutes`) and what is wrong, in plain words."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}" if self.path else self.message
+
+
+class CaseError(ValueError):
+    """A case file that cannot be used as it is; carries every problem found."""
+
+    def __init__(self, problems: tuple[Problem, ...]) -> None:
+        super().__init__("; ".join(str(problem) for problem in problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str = ""
+    email: str = ""
+    title: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class Child:
+    name: str = ""
+    school: str = ""
+    grade: str = ""
+    address: str = ""
+    homeless: bool = False
+
+
+@dataclass(frozen=True)
+class Contacts:
+    case_manager: Person = field(default_factory=Person)
+    director: Person = field(default_factory=Person)
+    district: str = ""
+
+
+@dataclass(frozen=True)
+class DateRange:
+    start: dt.date
+    end: dt.date
+    label: str = ""
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, dt.date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One dated line of what happened: minutes delivered and, when short or missed, why."""
+
+    date: dt.date
+    minutes: int
+    reason: str | None = None
+    setting: str | None = None
+    delivery: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Received:
+    """What was delivered when there is no dated log, only a count."""
+
+    sessions: int | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class Service:
+    """One service line of the IEP, e.g. speech-language therapy, 30 minutes, 2 times per week.
+
+    With `times`, `minutes` is the length of one session; without it, `minutes` is the total
+    per `per` ("60 minutes weekly", "1,350 minutes per year").
+    """
+
+    name: str
+    minutes: int
+    per: str
+    times: int | None = None
+    setting: str | None = None
+    delivery: str | None = None
+    start: dt.date | None = None
+    end: dt.date | None = None
+    received: Received | None = None
+    log: tuple[LogEntry, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An accommodation or support that is not counted in minutes and was not given on a date."""
+
+    date: dt.date
+    support: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class LetterSent:
+    letter: str
+    date: dt.date
+    to: str = ""
+
+
+@dataclass(frozen=True)
+class Case:
+    version: int = VERSION
+    language: str = "en"
+    state: str = ""
+    parent: Person = field(default_factory=Person)
+    child: Child = field(default_factory=Child)
+    contacts: Contacts = field(default_factory=Contacts)
+    period: DateRange | None = None
+    no_school: tuple[DateRange, ...] = ()
+    school_year_days: int = DEFAULT_SCHOOL_YEAR_DAYS
+    services: tuple[Service, ...] = ()
+    incidents: tuple[Incident, ...] = ()
+    letters_sent: tuple[LetterSent, ...] = ()
+
+
+def load_case(data: object) -> Case:
+    """The case in `data` (parsed JSON), or `CaseError` listing every problem."""
+    case, problems = read_case(data)
+    if problems:
+        raise CaseError(problems)
+    return case
+
+
+def loads_case(source: str) -> Case:
+    """The case in the JSON text `source`, or `CaseError`."""
+    try:
+        data = json.loads(source)
+    except json.JSONDecodeError as error:
+        raise CaseError(
+            (Problem("", text("case.not_json", line=error.lineno, column=error.colno)),)
+        ) from None
+    return load_case(data)
+
+
+def read_case(data: object) -> tuple[Case, tuple[Problem, ...]]:
+    """The valid part of the case in `data`, and the problems found in the rest."""
+    reader = _Reader()
+    case = reader.case(data)
+    return case, tuple(reader.problems)
+
+
+class _Reader:
+    """Walks the parsed JSON once, collecting problems instead of stopping at the first."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, key: str, **values: Any) -> None:
+        self.problems.append(Problem(path, text(key, **values)))
+
+    def case(self, data: object) -> Case:
+        if not isinstance(data, Mapping):
+            self.fail("", "case.not_object")
+            return Case()
+        obj = self.object(data, "", _CASE_KEYS)
+        version = obj.get("version")
+        if version is None:
+            self.fail("version", "case.version_missing")
+        elif version != VERSION:
+            self.fail("version", "case.version_unknown", found=_shown(version), expected=VERSION)
+        return Case(
+            language=self.text_in(obj, "language", "", ("en", "es")) or "en",
+            state=self.state(obj.get("state"), "state"),
+            parent=self.person(obj.get("parent"), "parent"),
+            child=self.child(obj.get("child"), "child"),
+            contacts=self.contacts(obj.get("contacts"), "contacts"),
+            period=self.date_range(obj.get("period"), "period", required=False),
+            no_school=self.items(obj.get("no_school"), "no_school", self.no_school_day),
+            school_year_days=self.integer(
+                obj.get("school_year_days"), "school_year_days", low=1, high=366
+            )
+            or DEFAULT_SCHOOL_YEAR_DAYS,
+            services=self.items(obj.get("services"), "services", self.service),
+            incidents=self.items(obj.get("incidents"), "incidents", self.incident),
+            letters_sent=self.items(obj.get("letters_sent"), "letters_sent", self.letter_sent),
+        )
+
+    # -- objects -------------------------------------------------------------------------
+
+    def object(self, data: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
+        if data is None:
+            return {}
+        if not isinstance(data, Mapping):
+            self.fail(path, "case.not_object_field")
+            return {}
+        for key in data:
+            if key not in keys:
+                self.fail(_join(path, str(key)), "case.unknown_field")
+        return data
+
+    def person(self, data: object, path: str) -> Person:
+        obj = self.object(data, path, _PERSON_KEYS)
+        return Person(
+            name=self.text_in(obj, "name", path),
+            email=self.email(obj.get("email"), _join(path, "email")),
+            title=self.text_in(obj, "title", path),
+            phone=self.text_in(obj, "phone", path),
+            address=self.text_in(obj, "address", path),
+        )
+
+    def child(self, data: object, path: str) -> Child:
+        obj = self.object(data, path, _CHILD_KEYS)
+        return Child(
+            name=self.text_in(obj, "name", path),
+            school=self.text_in(obj, "school", path),
+            grade=self.text_in(obj, "grade", path),
+            address=self.text_in(obj, "address", path),
+            homeless=self.boolean(obj.get("homeless"), _join(path, "homeless")),
+        )
+
+    def contacts(self, data: object, path: str) -> Contacts:
+        obj = self.object(data, path, _CONTACTS_KEYS)
+        return Contacts(
+            case_manager=self.person(obj.get("case_manager"), _join(path, "case_manager")),
+            director=self.person(obj.get("director"), _join(path, "director")),
+            district=self.text_in(obj, "district", path),
+        )
+
+    def date_range(self, data: object, path: str, *, required: bool) -> DateRange | None:
+        if data is None:
+            if required:
+                self.fail(path, "case.required")
+            return None
+        obj = self.object(data, path, _RANGE_KEYS)
+        start = self.date(obj.get("start"), _join(path, "start"), required=True)
+        end = self.date(obj.get("end"), _join(path, "end"), required=True)
+        if start is None or end is None:
+            return None
+        if end < start:
+            self.fail(_join(path, "end"), "case.end_before_start")
+            return None
+        return DateRange(start, end, self.text_in(obj, "label", path))
+
+    def no_school_day(self, data: object, path: str) -> DateRange | None:
+        if isinstance(data, str):
+            day = self.date(data, path, required=True)
+            return DateRange(day, day) if day else None
+        return self.date_range(data, path, required=True)
+
+    def service(self, data: object, path: str) -> Service | None:
+        obj = self.object(data, path, _SERVICE_KEYS)
+        if not obj:
+            if data is not None and isinstance(data, Mapping):
+                self.fail(path, "case.service_empty")
+            return None
+        name = self.text_in(obj, "name", path)
+        if not name:
+            self.fail(_join(path, "name"), "case.service_name_missing")
+        minutes = self.integer(
+            obj.get("minutes"), _join(path, "minutes"), low=1, high=MAX_MINUTES, required=True
+        )
+        per = self.choice(obj.get("per"), _join(path, "per"), PER_UNITS, required=True)
+        times = self.integer(obj.get("times"), _join(path, "times"), low=1, high=MAX_TIMES)
+        start = self.date(obj.get("start"), _join(path, "start"))
+        end = self.date(obj.get("end"), _join(path, "end"))
+        if start and end and end < start:
+            self.fail(_join(path, "end"), "case.end_before_start")
+            start = end = None
+        if per == "total" and not (start and end):
+            self.fail(_join(path, "per"), "case.total_needs_dates")
+            per = None
+        received = self.received(obj.get("received"), _join(path, "received"))
+        log = (
+            self.items(obj.get("log"), _join(path, "log"), self.log_entry)
+            if "log" in obj
+            else None
+        )
+        if received is not None and log is not None:
+            self.fail(_join(path, "received"), "case.received_and_log")
+            received = None
+        if not name or minutes is None or per is None:
+            return None
+        return Service(
+            name=name,
+            minutes=minutes,
+            per=per,
+            times=times,
+            setting=self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS),
+            delivery=self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES),
+            start=start,
+            end=end,
+            received=received,
+            log=log,
+        )
+
+    def received(self, data: object, path: str) -> Received | None:
+        if data is None:
+            return None
+        obj = self.object(data, path, _RECEIVED_KEYS)
+        sessions = self.integer(obj.get("sessions"), _join(path, "sessions"), low=0, high=100_000)
+        minutes = self.integer(
+            obj.get("minutes"), _join(path, "minutes"), low=0, high=10_000_000
+        )
+        if sessions is None and minutes is None:
+            return None
+        return Received(sessions=sessions, minutes=minutes)
+
+    def log_entry(self, data: object, path: str) -> LogEntry | None:
+        obj = self.object(data, path, _LOG_KEYS)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        minutes = self.integer(
+            obj.get("minutes"), _join(path, "minutes"), low=0, high=MAX_MINUTES, required=True
+        )
+        if day is None or minutes is None:
+            return None
+        return LogEntry(
+            date=day,
+            minutes=minutes,
+            reason=self.choice(obj.get("reason"), _join(path, "reason"), REASONS),
+            setting=self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS),
+            delivery=self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES),
+            note=self.text_in(obj, "note", path),
+        )
+
+    def incident(self, data: object, path: str) -> Incident | None:
+        obj = self.object(data, path, _INCIDENT_KEYS)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        support = self.text_in(obj, "support", path)
+        if not support:
+            self.fail(_join(path, "support"), "case.required")
+        if day is None or not support:
+            return None
+        return Incident(date=day, support=support, note=self.text_in(obj, "note", path))
+
+    def letter_sent(self, data: object, path: str) -> LetterSent | None:
+        obj = self.object(data, path, _LETTER_SENT_KEYS)
+        letter = self.text_in(obj, "letter", path)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        if not letter:
+            self.fail(_join(path, "letter"), "case.required")
+        if day is None or not letter:
+            return None
+        return LetterSent(letter=letter, date=day, to=self.text_in(obj, "to", path))
+
+    # -- values --------------------------------------------------------------------------
+
+    def items(
+        self, data: object, path: str, read: Callable[[object, str], T | None]
+    ) -> tuple[T, ...]:
+        if data is None:
+            return ()
+        if not isinstance(data, list):
+            self.fail(path, "case.not_list")
+            return ()
+        read_items = (read(item, _join(path, str(index))) for index, item in enumerate(data))
+        return tuple(item for item in read_items if item is not None)
+
+    def text_in(
+        self, obj: Mapping[str, Any], key: str, path: str, choices: tuple[str, ...] = ()
+    ) -> str:
+        value = obj.get(key)
+        where = _join(path, key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            self.fail(where, "case.not_text")
+            return ""
+        cleaned = _clean_text(value)
+        if len(cleaned) > MAX_TEXT:
+            self.fail(where, "case.text_too_long", limit=MAX_TEXT)
+            return ""
+        if choices and cleaned not in choices:
+            self.fail(where, "case.not_a_choice", choices=", ".join(choices))
+            return ""
+        return cleaned
+
+    def email(self, value: object, path: str) -> str:
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, str):
+            self.fail(path, "case.not_text")
+            return ""
+        address = value.strip()
+        local, at, domain = address.partition("@")
+        if not at or not local or "." not in domain or any(c.isspace() for c in address):
+            self.fail(path, "case.not_email")
+            return ""
+        if len(address) > 254:
+            self.fail(path, "case.text_too_long", limit=254)
+            return ""
+        return address
+
+    def state(self, value: object, path: str) -> str:
+        if value is None or value == "":
+            return ""
+        if not isinstance(value, str) or len(value) != 2 or not value.isascii():
+            self.fail(path, "case.not_state")
+            return ""
+        return value.upper()
+
+    def date(self, value: object, path: str, *, required: bool = False) -> dt.date | None:
+        if value is None or value == "":
+            if required:
+                self.fail(path, "case.required")
+            return None
+        if isinstance(value, str) and _looks_like_date(value):
+            try:
+                return dt.date.fromisoformat(value.strip())
+            except ValueError:
+                self.fail(path, "case.no_such_date", value=value.strip())
+                return None
+        self.fail(path, "case.not_date")
+        return None
+
+    def integer(
+        self,
+        value: object,
+        path: str,
+        *,
+        low: int,
+        high: int,
+        required: bool = False,
+    ) -> int | None:
+        if value is None or value == "":
+            if required:
+                self.fail(path, "case.required")
+            return None
+        number: int | None = None
+        if isinstance(value, bool):
+            number = None
+        elif isinstance(value, int):
+            number = value
+        elif isinstance(value, float) and value.is_integer():
+            number = int(value)
+        elif isinstance(value, str) and value.strip().isdigit():
+            number = int(value.strip())
+        if number is None:
+            self.fail(path, "case.not_whole_number")
+            return None
+        if not low <= number <= high:
+            self.fail(path, "case.out_of_range", low=low, high=f"{high:,}")
+            return None
+        return number
+
+    def choice(
+        self, value: object, path: str, choices: tuple[str, ...], *, required: bool = False
+    ) -> str | None:
+        if value is None or value == "":
+            if required:
+                self.fail(path, "case.required")
+            return None
+        if value not in choices:
+            self.fail(path, "case.not_a_choice", choices=", ".join(choices))
+            return None
+        return str(value)
+
+    def boolean(self, value: object, path: str) -> bool:
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(path, "case.not_boolean")
+            return False
+        return value
+
+
+def case_to_dict(case: Case) -> dict[str, Any]:
+    """The case as a JSON-ready document that `load_case` reads back unchanged."""
+    document: dict[str, Any] = {"version": case.version}
+    if case.language != "en":
+        document["language"] = case.language
+    if case.state:
+        document["state"] = case.state
+    document["parent"] = _compact(case.parent)
+    document["child"] = _compact(case.child)
+    contacts = {
+        "case_manager": _compact(case.contacts.case_manager),
+        "director": _compact(case.contacts.director),
+        "district": case.contacts.district,
+    }
+    document["contacts"] = {key: value for key, value in contacts.items() if value}
+    if case.period:
+        document["period"] = _range(case.period)
+    document["no_school"] = [_range(day) for day in case.no_school]
+    if case.school_year_days != DEFAULT_SCHOOL_YEAR_DAYS:
+        document["school_year_days"] = case.school_year_days
+    document["services"] = [_service(service) for service in case.services]
+    if case.incidents:
+        document["incidents"] = [_compact(incident) for incident in case.incidents]
+    if case.letters_sent:
+        document["letters_sent"] = [_compact(sent) for sent in case.letters_sent]
+    return document
+
+
+def _service(service: Service) -> dict[str, Any]:
+    document = _compact(service)
+    document.pop("received", None)
+    document.pop("log", None)
+    if service.received is not None:
+        document["received"] = _compact(service.received)
+    if service.log is not None:
+        document["log"] = [_compact(entry) for entry in service.log]
+    return document
+
+
+def _range(day: DateRange) -> dict[str, str] | str:
+    if day.start == day.end and not day.label:
+        return day.start.isoformat()
+    return _compact(day)
+
+
+def _compact(obj: Any) -> dict[str, Any]:
+    """A dataclass as a dict without its empty fields, dates as ISO text."""
+    out: dict[str, Any] = {}
+    for name in obj.__dataclass_fields__:
+        value = getattr(obj, name)
+        if value in (None, "", False):
+            continue
+        out[name] = value.isoformat() if isinstance(value, dt.date) else value
+    return out
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _clean_text(value: str) -> str:
+    """Text without control or bidi-override characters (tabs, newlines, emoji joiners kept)."""
+    return "".join(c for c in value if c in "\n\t\u200d" or c.isprintable()).strip()
+
+
+def _looks_like_date(value: str) -> bool:
+    """Shaped like YYYY-MM-DD, whether or not such a day exists."""
+    return _DATE_SHAPE.fullmatch(value.strip()) is not None
+
+
+def _shown(value: object) -> str:
+    return json.dumps(value)[:40]
+
+
+_PERSON_KEYS = frozenset({"name", "email", "title", "phone", "address"})
+_CHILD_KEYS = frozenset({"name", "school", "grade", "address", "homeless"})
+_CONTACTS_KEYS = frozenset({"case_manager", "director", "district"})
+_RANGE_KEYS = frozenset({"start", "end", "label"})
+_RECEIVED_KEYS = frozenset({"sessions", "minutes"})
+_LOG_KEYS = frozenset({"date", "minutes", "reason", "setting", "delivery", "note"})
+_INCIDENT_KEYS = frozenset({"date", "support", "note"})
+_LETTER_SENT_KEYS = frozenset({"letter", "date", "to"})
+_SERVICE_KEYS = frozenset(
+    {
+        "name",
+        "minutes",
+        "times",
+        "per",
+        "setting",
+        "delivery",
+        "start",
+        "end",
+        "received",
+        "log",
+    }
+)
+_CASE_KEYS = frozenset(
+    {
+        "version",
+        "language",
+        "state",
+        "parent",
+        "child",
+        "contacts",
+        "period",
+        "no_school",
+        "school_year_days",
+        "services",
+        "incidents",
+        "letters_sent",
+    }
+)

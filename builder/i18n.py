@@ -1,0 +1,57 @@
+"""Every string a reader sees in the tools, looked up by key in one file per language."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+DEFAULT_LANGUAGE = "en"
+
+
+@cache
+def messages(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The message catalogue of one language, falling back to English for missing keys."""
+    english = _read(DEFAULT_LANGUAGE)
+    if language == DEFAULT_LANGUAGE:
+        return english
+    return {**english, **_read(language)}
+
+
+def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
+    """The message `key` in `language`, with `{name}` fields filled from `values`."""
+    return messages(language)[key].format(**values)
+
+
+def _read(language: str) -> dict[str, str]:
+    resource = files("builder") / "data" / "i18n" / f"{language}.json"
+    loaded: dict[str, str] = json.loads(resource.read_text(encoding="utf-8"))
+    return loaded
+
+
+def plural(key: str, count: float | int, language: str = DEFAULT_LANGUAGE) -> str:
+    """`count` with the singular or plural form of `key` ("1 session", "6 sessions")."""
+    one, many = messages(language)[key].split("|")
+    form = one if count == 1 else many
+    return form.format(n=number(count))
+
+
+def number(value: float | int) -> str:
+    """A count as a reader writes it: 1,350 and 2.5, never 2.50 or 6.0."""
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}".rstrip("0").rstrip(".")
+    return f"{int(value):,}"
+
+
+def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """October 5, 2026."""
+    month = messages(language)["month.names"].split("|")[day.month - 1]
+    return messages(language)["date.long"].format(month=month, day=day.day, year=day.year)
+
+
+def short_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """Oct 5."""
+    month = messages(language)["month.short_names"].split("|")[day.month - 1]
+    return messages(language)["date.short"].format(month=month, day=day.day)

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import CASES, ROOT
+
+EXAMPLE = str(CASES / "example.json")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args], capture_output=True, text=True, cwd=ROOT,
+        check=False,
+    )
+
+
+def test_letters_lists_the_catalogue() -> None:
+    result = run("letters")
+    assert result.returncode == 0
+    assert "case-manager-note" in result.stdout
+
+
+def test_gap_prints_the_sentence_and_a_table() -> None:
+    result = run("gap", EXAMPLE)
+    assert result.returncode == 0
+    assert "120 minutes were not provided" in result.stdout
+    assert "Speech-language therapy" in result.stdout.split("\n\n")[1]
+
+
+def test_gap_json_carries_the_minutes() -> None:
+    report = json.loads(run("gap", EXAMPLE, "--json").stdout)
+    for part in (report["totals"], report["services"][0]):
+        assert part["expected_minutes"] == 180
+        assert part["delivered_minutes"] == 60
+        assert part["missed_minutes"] == 120
+        assert part["owed_minutes"] == 120
+
+
+def test_letter_prints_the_filled_letter() -> None:
+    result = run("letter", "case-manager-note", EXAMPLE, "--date", "2026-10-26")
+    assert result.returncode == 0
+    assert result.stdout.startswith("Sam Rivera: IEP services missed since October 5, 2026")
+    assert "120 minutes were not provided" in result.stdout
+
+
+def test_a_bad_case_file_gets_one_line_per_problem_and_status_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"version": 1, "services": [{"name": "OT", "minutes": "x", "per": "week"}]}')
+    result = run("gap", str(bad))
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"error: {bad}: services.0.minutes: Enter a whole number, like 30."
+    ]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_missing_or_unreadable_file_is_explained(tmp_path: Path) -> None:
+    for path in (tmp_path / "nope.json", tmp_path):
+        result = run("gap", str(path))
+        assert result.returncode == 2
+        assert "cannot read the case file" in result.stderr
+        assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_letter_name_lists_the_letters() -> None:
+    result = run("letter", "nonsense", EXAMPLE)
+    assert result.returncode == 2
+    assert "case-manager-note" in result.stderr
