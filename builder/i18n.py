@@ -1,4 +1,4 @@
-"""Every string a reader sees in the tools, looked up by key in one file per language."""
+"""Every string a reader sees in the tools, looked up by key in builder/data/i18n/<language>/."""
 
 from __future__ import annotations
 
@@ -26,9 +26,13 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
 
 
 def _read(language: str) -> dict[str, str]:
-    resource = files("builder") / "data" / "i18n" / f"{language}.json"
-    loaded: dict[str, str] = json.loads(resource.read_text(encoding="utf-8"))
-    return loaded
+    """All the files of one language's folder (one per part of the tools), merged."""
+    folder = files("builder") / "data" / "i18n" / language
+    merged: dict[str, str] = {}
+    for resource in sorted(folder.iterdir(), key=lambda resource: resource.name):
+        if resource.name.endswith(".json"):
+            merged.update(json.loads(resource.read_text(encoding="utf-8")))
+    return merged
 
 
 def plural(key: str, count: float | int, language: str = DEFAULT_LANGUAGE) -> str:

@@ -1,0 +1,40 @@
+"""The core runs in three places, so it must not depend on any of them."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+ADAPTER_IMPORT = re.compile(r"^\s*(import|from)\s+(js|pyscript|pyodide|mkdocs)\b", re.MULTILINE)
+BLOCKER = """
+import sys
+class Block:
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {"js", "pyscript", "pyodide", "mkdocs"}:
+            raise ImportError(f"blocked: {name}")
+sys.meta_path.insert(0, Block())
+import builder.case, builder.gap, builder.letters, builder.i18n, builder.jurisdictions
+print("imported")
+"""
+
+
+def test_the_core_imports_with_the_adapters_libraries_blocked() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", BLOCKER], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert result.stdout.strip() == "imported", result.stderr
+
+
+def test_only_the_adapter_modules_import_browser_or_mkdocs() -> None:
+    adapters = {"browser.py", "mkdocs_hooks.py"}
+    offenders = [
+        path.name
+        for path in Path(ROOT / "builder").glob("*.py")
+        if path.name not in adapters
+        and ADAPTER_IMPORT.search(path.read_text())
+    ]
+    assert offenders == []
