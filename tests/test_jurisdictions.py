@@ -1,0 +1,281 @@
+"""Tests for builder/data/states.json and builder.jurisdictions.
+
+These tests only read files inside the repository. The check that every URL and email address
+in states.json appears in the research files is done by hand against the shared research folder
+(not available in CI).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from builder import jurisdictions
+from builder.jurisdictions import FilingMethods, State, StateNote, get_state, load_states
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "builder" / "data" / "states.json"
+SCHEMA = ROOT / "builder" / "data" / "states.schema.json"
+
+FIFTY_STATES = {
+    "AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA",
+    "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD",
+    "MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ",
+    "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC",
+    "SD", "TN", "TX", "UT", "VT", "VA", "WA", "WV", "WI", "WY",
+}  # fmt: skip
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+
+
+@pytest.fixture(scope="module")
+def raw() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(DATA.read_text(encoding="utf-8"))
+    return data
+
+
+@pytest.fixture(scope="module")
+def schema() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    return data
+
+
+# --- the data file ----------------------------------------------------------------------------
+
+
+def test_schema_is_valid_draft_2020_12(schema: dict[str, Any]) -> None:
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
+
+
+def test_data_validates_against_schema(raw: dict[str, Any], schema: dict[str, Any]) -> None:
+    validator = jsonschema.Draft202012Validator(
+        schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+    )
+    errors = sorted(validator.iter_errors(raw), key=lambda e: list(e.absolute_path))
+    assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors)
+
+
+@pytest.mark.parametrize(
+    "mutate",
+    [
+        pytest.param(lambda s: s.update(extra="x"), id="extra-key"),
+        pytest.param(lambda s: s.update(code="ca"), id="lowercase-code"),
+        pytest.param(lambda s: s["filing_methods"].update(email="yes"), id="bad-method"),
+        pytest.param(lambda s: s["notes"][0].update(status="MAYBE"), id="bad-status"),
+        pytest.param(lambda s: s.update(complaint_url="ftp://x.example"), id="bad-url"),
+        pytest.param(lambda s: s.update(email_address="a@b.gov"), id="email-not-confirmed"),
+        pytest.param(lambda s: s.update(meeting_request_rule=None), id="days-without-rule"),
+    ],
+)
+def test_schema_rejects_bad_entries(
+    raw: dict[str, Any], schema: dict[str, Any], mutate: Any
+) -> None:
+    california = json.loads(json.dumps(next(s for s in raw["states"] if s["code"] == "CA")))
+    mutate(california)
+    doc = {"version": 1, "reviewed": raw["reviewed"], "states": [california] * 52}
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(doc, schema, cls=jsonschema.Draft202012Validator)
+
+
+def test_codes_cover_states_dc_and_pr(raw: dict[str, Any]) -> None:
+    codes = [s["code"] for s in raw["states"]]
+    assert len(codes) == 52
+    assert len(set(codes)) == 52
+    assert set(codes) == FIFTY_STATES | {"DC", "PR"}
+
+
+def test_urls_are_web_links(raw: dict[str, Any]) -> None:
+    urls = [s["complaint_url"] for s in raw["states"] if s["complaint_url"]]
+    urls += [n["url"] for s in raw["states"] for n in s["notes"] if n["url"]]
+    assert urls
+    for url in urls:
+        assert re.fullmatch(r"https?://\S+", url), url
+
+
+def test_email_addresses_only_where_email_confirmed(raw: dict[str, Any]) -> None:
+    for s in raw["states"]:
+        if s["filing_methods"]["email"] != "confirmed":
+            assert s["email_address"] is None, s["code"]
+        if s["email_address"] is not None:
+            assert EMAIL_RE.fullmatch(s["email_address"]), s["code"]
+
+
+def test_every_confirmed_method_has_a_sourced_note(raw: dict[str, Any]) -> None:
+    for s in raw["states"]:
+        methods = s["filing_methods"]
+        if "confirmed" in methods.values() or "not_accepted" in methods.values():
+            assert any(n["url"] for n in s["notes"]), s["code"]
+
+
+def test_no_three_year_lookback_presented_as_current(raw: dict[str, Any]) -> None:
+    for s in raw["states"]:
+        for n in s["notes"]:
+            if "three years" in n["text"]:
+                assert "one year" in n["text"], s["code"]
+
+
+def test_only_california_has_state_meeting_and_records_days(raw: dict[str, Any]) -> None:
+    for s in raw["states"]:
+        if s["code"] == "CA":
+            continue
+        assert s["records_business_days"] is None, s["code"]
+        assert s["meeting_request_days"] is None, s["code"]
+        assert s["meeting_request_rule"] is None, s["code"]
+
+
+# --- California and Texas -----------------------------------------------------------------
+
+
+def test_california() -> None:
+    ca = get_state("CA")
+    assert ca is not None
+    assert ca.name == "California"
+    assert ca.records_business_days == 5
+    assert ca.meeting_request_days == 30
+    assert ca.meeting_request_rule == "Cal. Ed. Code 56343.5"
+    assert ca.filing_methods.mail == "confirmed"
+    assert ca.filing_methods.fax == "confirmed"
+    assert ca.filing_methods.email == "unknown"
+    assert not ca.accepts_email
+    assert ca.email_address is None
+    assert ca.complaint_url == "https://www.cde.ca.gov/sp/se/qa/cmplntproc.asp"
+    assert ca.filing_methods_text() == ["by mail", "by fax"]
+    text = " ".join(n.text for n in ca.notes)
+    assert "1430 N Street, Suite 2401, Sacramento, CA 95814-5901" in text
+    assert "916-327-3704" in text
+    assert "school days" not in text  # the statute says "30 days", with its own carve-out
+    assert "calendar days" not in text
+    citations = {n.citation for n in ca.notes}
+    assert "Cal. Ed. Code 56504" in citations
+    assert "Cal. Ed. Code 56343.5" in citations
+    psrs_phone = [n for n in ca.notes if "926-0648" in n.text]
+    assert psrs_phone and all(n.status == "SECONDARY" for n in psrs_phone)
+
+
+def test_texas_refuses_email() -> None:
+    tx = get_state("tx")
+    assert tx is not None
+    assert tx.filing_methods.email == "not_accepted"
+    assert not tx.accepts_email
+    assert tx.email_address is None
+    assert tx.filing_methods.not_accepted() == ("email",)
+    assert tx.filing_methods_text() == ["by mail", "by fax", "by hand delivery"]
+    assert any("ARD committee" in n.text for n in tx.notes)
+
+
+def test_new_york_refuses_faxed_and_emailed_signatures() -> None:
+    ny = get_state("NY")
+    assert ny is not None
+    assert ny.filing_methods.fax == "not_accepted"
+    assert ny.filing_methods.email == "not_accepted"
+    assert ny.filing_methods_text() == []
+
+
+def test_complaint_names() -> None:
+    expected = {
+        "MO": "Child Complaint",
+        "WA": "Special Education Community Complaint",
+        "TN": "Administrative Complaint",
+        "VT": "Administrative Complaint",
+        "AK": "Administrative Complaint",
+        "CA": "State complaint",
+    }
+    for code, name in expected.items():
+        state = get_state(code)
+        assert state is not None
+        assert state.complaint_name == name
+
+
+# --- the Python API -------------------------------------------------------------------------
+
+
+def test_load_states_order_and_types(raw: dict[str, Any]) -> None:
+    states = load_states()
+    assert isinstance(states, tuple)
+    assert [s.code for s in states] == [s["code"] for s in raw["states"]]
+    assert load_states() is states  # cached
+    for state in states:
+        assert isinstance(state, State)
+        assert isinstance(state.filing_methods, FilingMethods)
+        assert all(isinstance(n, StateNote) for n in state.notes)
+    assert jurisdictions.reviewed_date() == raw["reviewed"]
+
+
+def test_dataclasses_are_frozen() -> None:
+    ca = get_state("CA")
+    assert ca is not None
+    with pytest.raises(AttributeError):
+        ca.name = "Elsewhere"  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("code", ["CA", "ca", "Ca", " ca ", "dc", "PR", "pr"])
+def test_get_state_is_case_insensitive(code: str) -> None:
+    state = get_state(code)
+    assert state is not None
+    assert state.code == code.strip().upper()
+
+
+@pytest.mark.parametrize("code", ["", "C", "CAL", "XX", "California", "US"])
+def test_get_state_unknown(code: str) -> None:
+    assert get_state(code) is None
+
+
+@given(st.text(max_size=5))
+def test_get_state_matches_codes(code: str) -> None:
+    codes = {s.code for s in load_states()}
+    state = get_state(code)
+    if code.strip().upper() in codes:
+        assert state is not None and state.code == code.strip().upper()
+    else:
+        assert state is None
+
+
+def test_filing_methods_text_only_lists_confirmed_methods() -> None:
+    for state in load_states():
+        phrases = state.filing_methods_text()
+        assert len(phrases) == len(state.filing_methods.confirmed())
+        joined = " ".join(phrases).lower()
+        if not state.accepts_email:
+            assert "email" not in joined, state.code
+            assert "@" not in joined, state.code
+        if state.email_address:
+            assert f"by email to {state.email_address}" in phrases
+        if state.filing_methods.online != "confirmed":
+            assert "online" not in joined, state.code
+
+
+def test_accepts_email_matches_data() -> None:
+    accepting = {s.code for s in load_states() if s.accepts_email}
+    assert accepting == {s.code for s in load_states() if s.filing_methods.email == "confirmed"}
+    assert "CA" not in accepting
+    assert "TX" not in accepting
+    assert "IL" in accepting
+    il = get_state("IL")
+    assert il is not None
+    assert il.filing_methods_text() == [
+        "by mail",
+        "by fax",
+        "by email to statecomplaints@isbe.net",
+    ]
+
+
+def test_module_is_pure() -> None:
+    source = Path(jurisdictions.__file__).read_text(encoding="utf-8")
+    tree = ast.parse(source)
+    imported: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split(".")[0])
+    assert not imported & {"mkdocs", "js", "pyscript", "pyodide"}
+    assert "open(" not in source
