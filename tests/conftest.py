@@ -1,8 +1,10 @@
-"""Shared fixtures: the example case of the walking skeleton and the repository's paths."""
+"""Shared fixtures: the example case, the built and served site, and a recorded browser page."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -17,3 +19,80 @@ def example_document() -> dict[str, Any]:
     """The minimal case file from issue 2: speech twice a week, two sessions in three weeks."""
     loaded: dict[str, Any] = json.loads((CASES / "example.json").read_text())
     return loaded
+
+
+@dataclass(frozen=True)
+class BuiltSite:
+    directory: Path
+    url: str
+
+    def html(self, page: str) -> str:
+        return (self.directory / page / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
+    """The whole site, built with `mkdocs build --strict` and served on 127.0.0.1."""
+    from tests.site import build_site, serving
+
+    directory = tmp_path_factory.mktemp("site")
+    with serving(directory) as (_, url):
+        result = build_site(directory, url)
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield BuiltSite(directory, url)
+
+
+def chromium_path() -> str | None:
+    """Debian's Chromium where it exists; otherwise Playwright's own browser (None)."""
+    return "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Visit:
+    """A browser page that records every request and console error while a test uses it."""
+
+    page: Any
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser: Any, site: BuiltSite) -> Iterator[Visit]:
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    recorded = Visit(page)
+    page.on("request", lambda request: recorded.requests.append(request.url))
+    page.on("pageerror", lambda error: recorded.errors.append(str(error)))
+    page.on(
+        "console",
+        lambda message: recorded.errors.append(message.text) if message.type == "error" else None,
+    )
+    yield recorded
+    context.close()
+    off_origin = [url for url in recorded.requests if not _same_origin(url, site.url)]
+    assert off_origin == [], "requests left the site's origin"
+
+
+def _same_origin(url: str, base: str) -> bool:
+    return url.startswith(base) or url.startswith(("data:", "blob:"))

@@ -1,0 +1,51 @@
+# Every target sets up what it needs, so `make serve` and `make test` work on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST := 127.0.0.1
+PORT := 8000
+
+.PHONY: setup build serve test lint bench browser clean
+
+setup: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
+# Elsewhere a Playwright-managed browser is used if one is installed.
+browser:
+	@if [ -x /usr/bin/chromium ] || ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium* >/dev/null 2>&1; then \
+	  echo "browser: found"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && echo "browser: installed Debian's chromium"; \
+	else \
+	  echo "browser: no Chromium found; install Debian's chromium or run: $(PY) -m playwright install chromium" >&2; exit 1; \
+	fi
+
+build: setup
+	$(PY) -m mkdocs build --strict --quiet
+
+serve: build
+	@echo "Serving the site at http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(PY) -m http.server $(PORT) --bind $(HOST) --directory site
+
+test: setup browser
+	$(PY) -m ruff check builder tests
+	$(PY) -m mypy
+	$(PY) -m pytest
+
+lint: setup
+	$(PY) -m ruff check builder tests
+	$(PY) -m ruff format --check builder tests
+	$(PY) -m mypy
+
+clean:
+	rm -rf site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,292 @@
+"""The browser adapter: the only module that touches `pyscript`, `js` and the DOM.
+
+One `Session` lives as long as the tab: it keeps the case document in memory (the same JSON a
+case file holds) while the reader moves between pages (instant navigation swaps the page, not the
+Python runtime). Each typed value is written into the document at the field's `data-path`, read
+back through the core (`read_case`), each problem is shown beside its field, and the letters and
+the calculator are re-rendered with the same functions the build used. Nothing typed is lost: an
+invalid value stays in its field and in the document; only the core's reading of it is set aside.
+Storage is written only after the reader ticks "Remember on this device".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any
+
+import js  # type: ignore[import-not-found]
+from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
+
+from builder.case import Problem, case_to_dict, read_case
+from builder.form_document import get_path, set_path, without_blanks
+from builder.gap import compute_gap
+from builder.i18n import text
+from builder.letters import mailto_url, render_letter
+from builder.widgets import example_case, letter_download_href, render_gap_results
+
+STORAGE_KEY = "iep-follow-through:case:v1"
+DAMAGED_KEY = "iep-follow-through:case:v1:damaged"
+document = js.document
+_proxies: list[Any] = []  # JS keeps calling these, so Python must keep them alive
+
+
+class Session:
+    """The reader's case for as long as the tab is open, shared by every page's widgets."""
+
+    def __init__(self) -> None:
+        self.document: dict[str, Any] = {"version": 1}
+        self.touched = False
+        self.remember = False
+
+    # -- pages ----------------------------------------------------------------------------
+
+    def mount(self, *_: Any) -> None:
+        """Bring the widgets of the page now shown to life (first load or instant navigation)."""
+        if self.touched:
+            self.fill_fields()
+        else:
+            self.read_fields()
+        for control in document.querySelectorAll("[data-action]"):
+            control.disabled = False
+        for box in document.querySelectorAll('[data-action="remember"]'):
+            box.checked = self.remember
+        self.render()
+        for widget in document.querySelectorAll(".iep-widget"):
+            status = widget.querySelector('[data-role="status"]')
+            if status:
+                status.textContent = text("widget.ready")
+            widget.dataset.state = "ready"
+
+    def read_fields(self) -> None:
+        """Take what is already in the fields (typed before Python was ready: keep it all)."""
+        for field in document.querySelectorAll("[data-path]"):
+            if str(field.value):
+                set_path(self.document, str(field.dataset.path), str(field.value))
+                self.touched = True
+
+    def fill_fields(self) -> None:
+        """Show the in-memory case in every field of the page."""
+        for field in document.querySelectorAll("[data-path]"):
+            value = get_path(self.document, str(field.dataset.path))
+            shown = "" if value is None or isinstance(value, dict | list) else str(value)
+            if str(field.value) != shown:
+                field.value = shown
+
+    # -- events ---------------------------------------------------------------------------
+
+    def on_input(self, event: Any) -> None:
+        target = event.target
+        path = target.getAttribute("data-path") if target.getAttribute else None
+        if not path:
+            return
+        value = str(target.value)
+        set_path(self.document, str(path), value)
+        self.touched = True
+        for twin in document.querySelectorAll(f'[data-path="{path}"]'):
+            if twin != target and str(twin.value) != value:
+                twin.value = value
+        self.changed()
+
+    def on_change(self, event: Any) -> None:
+        action = event.target.getAttribute("data-action")
+        if action == "import":
+            self.import_case(event.target)
+        elif action == "remember":
+            self.set_remember(bool(event.target.checked))
+        else:
+            self.on_input(event)
+
+    def on_click(self, event: Any) -> None:
+        control = event.target.closest("[data-action]")
+        action = control.getAttribute("data-action") if control else None
+        if action == "export":
+            self.export_case()
+        elif action == "forget":
+            self.forget()
+
+    def changed(self) -> None:
+        self.render()
+        if self.remember:
+            js.localStorage.setItem(STORAGE_KEY, json.dumps(self.document))
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(self) -> None:
+        case, problems = read_case(without_blanks(self.document))
+        shown = case if self.touched else example_case()
+        self.show_problems(problems)
+        today = _today()
+        report = compute_gap(shown)
+        note_key = "letter.yours_note" if self.touched else "letter.example_note"
+        for widget in document.querySelectorAll('[data-widget="letter"]'):
+            letter = render_letter(str(widget.dataset.letter), shown, today=today, report=report)
+            _set_text(widget, '[data-role="subject"]', letter.subject)
+            _set_text(widget, '[data-role="body"]', letter.body)
+            _set_text(widget, '[data-role="note"]', text(note_key))
+            email = widget.querySelector('[data-action="email"]')
+            mailto = mailto_url(letter)
+            email.setAttribute("href", mailto or "#")
+            if mailto:
+                email.removeAttribute("aria-disabled")
+            else:
+                email.setAttribute("aria-disabled", "true")
+            download = widget.querySelector('[data-action="download"]')
+            download.setAttribute("href", letter_download_href(letter))
+        gap_note = "gap.yours_note" if self.touched else "gap.example_note"
+        for widget in document.querySelectorAll('[data-widget="gap"]'):
+            results = render_gap_results(report, uid=str(widget.id))
+            region = widget.querySelector('[data-role="results-region"]')
+            if region.innerHTML != results:
+                region.innerHTML = results
+            _set_text(widget, '[data-role="note"]', text(gap_note))
+
+    def show_problems(self, problems: tuple[Problem, ...]) -> None:
+        by_path = {problem.path: problem.message for problem in problems}
+        for error in document.querySelectorAll("[data-error-for]"):
+            message = by_path.get(str(error.dataset.errorFor), "")
+            if error.textContent != message:
+                error.textContent = message
+            field = error.parentElement.querySelector("[data-path]")
+            if field is None:
+                continue
+            if message:
+                field.setAttribute("aria-invalid", "true")
+            else:
+                field.removeAttribute("aria-invalid")
+
+    def say(self, message: str) -> None:
+        for element in document.querySelectorAll('[data-role="case-message"]'):
+            element.textContent = message
+
+    # -- the case file --------------------------------------------------------------------
+
+    def export_case(self) -> None:
+        case, _ = read_case(without_blanks(self.document))
+        body = json.dumps(case_to_dict(case), indent=2, ensure_ascii=False) + "\n"
+        options = to_js({"type": "application/json"}, dict_converter=js.Object.fromEntries)
+        url = js.URL.createObjectURL(js.Blob.new(to_js([body]), options))
+        link = document.createElement("a")
+        link.href = url
+        link.download = f"iep-case-{_today().isoformat()}.json"
+        document.body.appendChild(link)
+        link.click()
+        link.remove()
+        js.setTimeout(_keep(lambda: js.URL.revokeObjectURL(url)), 1000)
+
+    def import_case(self, field: Any) -> None:
+        files = field.files
+        if not files or files.length == 0:
+            return
+        reader = js.FileReader.new()
+
+        def loaded(_: Any) -> None:
+            self.load(str(reader.result))
+            field.value = ""
+
+        reader.addEventListener("load", _keep(_guarded(loaded)))
+        reader.readAsText(files.item(0))
+
+    def load(self, source: str, *, restored: bool = False) -> bool:
+        """Replace the case with the one in `source`, or explain why not and change nothing."""
+        try:
+            data = json.loads(source)
+        except ValueError:
+            data = None
+        case, problems = read_case(data)
+        fatal = [problem for problem in problems if problem.path in ("", "version")]
+        if fatal:
+            reason = fatal[0].message
+            self.say(text("case.import_failed", reason=reason) if not restored else reason)
+            return False
+        self.document = json.loads(json.dumps(data))
+        self.touched = True
+        self.fill_fields()
+        self.changed()
+        if problems:
+            details = "; ".join(str(problem) for problem in problems[:5])
+            self.say(text("case.imported_with_problems", count=len(problems), details=details))
+        else:
+            self.say(text("case.restored" if restored else "case.imported"))
+        return True
+
+    # -- remembering ----------------------------------------------------------------------
+
+    def restore(self) -> None:
+        """Load a case the reader asked this device to remember, if there is one."""
+        saved = js.localStorage.getItem(STORAGE_KEY)
+        if saved is None:
+            return
+        self.remember = True
+        if not self.load(str(saved), restored=True):
+            js.localStorage.setItem(DAMAGED_KEY, str(saved))
+            js.localStorage.removeItem(STORAGE_KEY)
+            self.remember = False
+            self.say(text("case.saved_damaged"))
+
+    def set_remember(self, remember: bool) -> None:
+        self.remember = remember
+        for box in document.querySelectorAll('[data-action="remember"]'):
+            box.checked = remember
+        if remember:
+            js.localStorage.setItem(STORAGE_KEY, json.dumps(self.document))
+            self.say(text("case.remembered"))
+        else:
+            js.localStorage.removeItem(STORAGE_KEY)
+            self.say(text("case.not_remembered"))
+
+    def forget(self) -> None:
+        js.localStorage.removeItem(STORAGE_KEY)
+        js.localStorage.removeItem(DAMAGED_KEY)
+        self.document = {"version": 1}
+        self.touched = False
+        self.remember = False
+        for box in document.querySelectorAll('[data-action="remember"]'):
+            box.checked = False
+        self.fill_fields()
+        self.render()
+        self.say(text("case.forgotten"))
+
+
+def start() -> None:
+    """Start the session once per tab, and mount the page now shown."""
+    session = Session()
+    document.addEventListener("input", _keep(_guarded(session.on_input)))
+    document.addEventListener("change", _keep(_guarded(session.on_change)))
+    document.addEventListener("click", _keep(_guarded(session.on_click)))
+    session.restore()
+    session.mount()
+    # widgets.js calls this after each instant navigation to a page with a tool.
+    js.window.iepMount = _keep(_guarded(session.mount))
+
+
+def _keep(function: Callable[..., Any]) -> Any:
+    proxy = create_proxy(function)
+    _proxies.append(proxy)
+    return proxy
+
+
+def _guarded(handler: Callable[..., Any]) -> Callable[..., None]:
+    """A handler that never lets a traceback reach the page: it logs and says what still works."""
+
+    def run(*args: Any) -> None:
+        try:
+            handler(*args)
+        except Exception as error:  # the last line of defence for a reader's page
+            js.console.error(f"IEP Follow-Through: {type(error).__name__}: {error}")
+            for status in document.querySelectorAll('[data-role="status"]'):
+                status.textContent = text("widget.error")
+
+    return run
+
+
+def _set_text(root: Any, selector: str, value: str) -> None:
+    element = root.querySelector(selector)
+    if element is not None and element.textContent != value:
+        element.textContent = value
+
+
+def _today() -> dt.date:
+    now = js.Date.new()
+    return dt.date(int(now.getFullYear()), int(now.getMonth()) + 1, int(now.getDate()))

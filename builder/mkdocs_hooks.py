@@ -1,0 +1,78 @@
+"""MkDocs hooks: the only module that imports mkdocs. Each transform is one short function.
+
+- on_config: work out the versioned runtime paths the page template needs;
+- on_page_markdown: swap each `<!-- widget: ... -->` line for a token, and render the widget;
+- on_page_content: put the pre-rendered widget's HTML where its token landed (after Markdown, so
+  Markdown never rewrites the widget's HTML, whose letter text keeps its blank lines);
+- on_post_build: copy the self-hosted runtime and the Python archive into the site.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+
+from builder.site_build import Runtime, RuntimeMissing
+from builder.widgets import NEEDS_FORM, Marker, parse_marker, render_widget
+
+_runtime: Runtime | None = None
+_rendered: dict[str, list[str]] = {}
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    global _runtime
+    try:
+        _runtime = Runtime.from_node_modules()
+    except RuntimeMissing as error:
+        raise PluginError(str(error)) from None
+    config.extra["iep_runtime"] = _runtime.template_paths()
+    return config
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    lines = markdown.splitlines()
+    rendered: list[str] = []
+    form_shown = False
+    for index, line in enumerate(lines):
+        marker = parse_marker(line)
+        if marker is None:
+            continue
+        with_form = marker.kind in NEEDS_FORM and not form_shown
+        form_shown = form_shown or with_form
+        rendered.append(_widget_html(marker, page, with_form=with_form, number=len(rendered) + 1))
+        lines[index] = f"\n{_token(len(rendered))}\n"
+    if rendered:
+        page.meta["widgets"] = len(rendered)
+        _rendered[page.file.src_uri] = rendered
+    return "\n".join(lines)
+
+
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    for number, widget in enumerate(_rendered.pop(page.file.src_uri, []), start=1):
+        html = html.replace(_token(number), widget)
+    return html
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    assert _runtime is not None
+    _runtime.write(Path(config.site_dir))
+
+
+def _widget_html(marker: Marker, page: Page, *, with_form: bool, number: int) -> str:
+    try:
+        return render_widget(
+            marker, uid=f"iep-{number}", with_form=with_form, today=dt.date.today()
+        )
+    except (KeyError, ValueError) as error:
+        raise PluginError(f"{page.file.src_uri}: widget {marker}: {error}") from None
+
+
+def _token(number: int) -> str:
+    """A raw-HTML placeholder: Markdown stashes it untouched (no abbreviations, no paragraph)."""
+    return f'<div data-iep-widget="{number}"></div>'
+
+

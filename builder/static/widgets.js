@@ -1,0 +1,114 @@
+// The parts of the tools that need no Python, and the start of the Python runtime.
+// - Copy and print work on the letter shown (pre-rendered at build time, then kept current by
+//   Python), so they work before, during and without the runtime.
+// - The runtime (PyScript on Pyodide, served by this site) starts only when a page with a tool is
+//   shown, on the first load or after an instant navigation; Python then keeps running, with the
+//   reader's case in memory, and is asked to mount each new page's tools.
+// - When Python cannot start, the page says so and says what still works.
+const READY_TIMEOUT_MS = 90000;
+const runtime = document.querySelector("script[data-iep-runtime]");
+// Resolved once, against the first page's address: instant navigation keeps this script.
+const url = (name) => new URL(runtime.getAttribute(`data-${name}`), document.baseURI).href;
+const paths = {
+  pyscript: url("pyscript"),
+  pyscriptCss: url("pyscript-css"),
+  main: url("main"),
+  config: url("config"),
+};
+let started = false;
+let failTimer = null;
+
+function letterText(widget) {
+  const subject = widget.querySelector('[data-role="subject"]').textContent;
+  const body = widget.querySelector('[data-role="body"]').textContent;
+  return `${subject}\n\n${body}`;
+}
+
+function say(widget, message) {
+  const region = widget.querySelector('[data-role="message"]');
+  if (region) region.textContent = message;
+}
+
+async function copyLetter(widget) {
+  try {
+    await navigator.clipboard.writeText(letterText(widget));
+    say(widget, widget.dataset.copied);
+  } catch {
+    // Clipboard access can be refused: select the letter so the reader can copy it.
+    const range = document.createRange();
+    range.selectNodeContents(widget.querySelector('[data-role="letter"]'));
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    say(widget, widget.dataset.copyFallback);
+  }
+}
+
+function printLetter(widget) {
+  document.body.classList.add("iep-printing-letter");
+  widget.classList.add("iep-print-target");
+  const done = () => {
+    document.body.classList.remove("iep-printing-letter");
+    widget.classList.remove("iep-print-target");
+  };
+  window.addEventListener("afterprint", done, { once: true });
+  window.print();
+}
+
+document.addEventListener("click", (event) => {
+  const control = event.target.closest("[data-action]");
+  const widget = control && control.closest('[data-widget="letter"]');
+  if (!widget) return;
+  const action = control.dataset.action;
+  if (action === "copy") copyLetter(widget);
+  else if (action === "print") printLetter(widget);
+  else if (action === "email" && control.getAttribute("aria-disabled") === "true") {
+    event.preventDefault();
+    say(widget, widget.dataset.emailTooLong);
+  }
+});
+
+function showFailure() {
+  for (const widget of document.querySelectorAll('.iep-widget[data-state="loading"]')) {
+    widget.dataset.state = "failed";
+    const status = widget.querySelector('[data-role="status"]');
+    if (status && status.dataset.failed) status.textContent = status.dataset.failed;
+  }
+}
+
+function startPython() {
+  started = true;
+  const css = document.createElement("link");
+  css.rel = "stylesheet";
+  css.href = paths.pyscriptCss;
+  document.head.append(css);
+  const main = document.createElement("script");
+  main.type = "py";
+  main.src = paths.main;
+  main.setAttribute("config", paths.config);
+  document.body.append(main);
+  const core = document.createElement("script");
+  core.type = "module";
+  core.src = paths.pyscript;
+  core.onerror = showFailure;
+  document.head.append(core);
+}
+
+function pageShown() {
+  if (!document.querySelector(".iep-widget")) return;
+  if (typeof WebAssembly !== "object") {
+    showFailure();
+    return;
+  }
+  clearTimeout(failTimer);
+  failTimer = setTimeout(showFailure, READY_TIMEOUT_MS);
+  if (typeof window.iepMount === "function") window.iepMount();
+  else if (!started) startPython();
+}
+
+window.addEventListener("py:error", showFailure);
+if (window.document$ && typeof window.document$.subscribe === "function") {
+  window.document$.subscribe(pageShown);
+} else {
+  pageShown();
+}

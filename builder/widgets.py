@@ -1,0 +1,195 @@
+"""The HTML of the tools inside the pages, rendered by the same code at build time and in the browser.
+
+At build time every widget is rendered with the example case, so a page is complete before Python
+starts; in the browser the adapter keeps the form the parent types into and re-renders the parts
+that change (the letter, the results) with these same functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+
+from builder.case import Case, load_case
+from builder.gap import GapReport, compute_gap, rounded
+from builder.i18n import messages, number, short_date
+from builder.jurisdictions import load_states
+from builder.letters import Letter, letter_info, mailto_url, render_letter
+
+# The kinds that carry the facts form: the first of them on a page shows it, the others use it.
+NEEDS_FORM = frozenset({"letter", "gap"})
+CHART_HEIGHT = 120
+CHART_BAR = 10
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A `<!-- widget: KIND ARG -->` line of a page."""
+
+    kind: str
+    argument: str
+
+
+def parse_marker(text: str) -> Marker | None:
+    """The widget a marker line asks for, or None if the line is not a widget marker."""
+    stripped = text.strip()
+    if not (stripped.startswith("<!--") and stripped.endswith("-->")):
+        return None
+    inner = stripped[4:-3].strip()
+    label, _, rest = inner.partition(":")
+    if label.strip() != "widget":
+        return None
+    kind, _, argument = rest.strip().partition(" ")
+    return Marker(kind.strip(), argument.strip())
+
+
+@cache
+def example_case() -> Case:
+    """The worked example every widget shows before the parent types anything."""
+    source = (files("builder") / "data" / "example-case.json").read_text(encoding="utf-8")
+    return load_case(json.loads(source))
+
+
+@cache
+def form_spec() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(
+        (files("builder") / "data" / "form.json").read_text(encoding="utf-8")
+    )
+    return loaded
+
+
+def render_widget(marker: Marker, *, uid: str, with_form: bool, today: dt.date) -> str:
+    """The pre-rendered HTML of the widget a marker asks for (KeyError for an unknown one)."""
+    if marker.kind == "letter":
+        return render_letter_widget(marker.argument, uid=uid, with_form=with_form, today=today)
+    if marker.kind == "gap":
+        return render_gap_widget(uid=uid, with_form=with_form)
+    if marker.kind == "state-list":
+        return _template("state-list.html.j2").render(states=load_states(), t=messages())
+    if marker.kind == "state-picker":
+        return _template("state-picker.html.j2").render(uid=uid, states=load_states(), t=messages())
+    raise KeyError(f"unknown widget kind {marker.kind!r}")
+
+
+def render_letter_widget(
+    name: str, *, uid: str, with_form: bool, today: dt.date, language: str = "en"
+) -> str:
+    """A letter builder for one letter, showing the example case's letter."""
+    letter = render_letter(name, example_case(), today=today)
+    return _template("letter.html.j2").render(
+        uid=uid,
+        info=letter_info(name),
+        letter=letter,
+        mailto=mailto_url(letter),
+        download_href=letter_download_href(letter),
+        with_form=with_form,
+        form=form_spec(),
+        t=messages(language),
+    )
+
+
+def render_gap_widget(*, uid: str, with_form: bool, language: str = "en") -> str:
+    """The gap calculator, showing the example case's numbers."""
+    return _template("gap.html.j2").render(
+        uid=uid,
+        with_form=with_form,
+        form=form_spec(),
+        results=render_gap_results(compute_gap(example_case()), uid=uid, language=language),
+        t=messages(language),
+    )
+
+
+def render_gap_results(report: GapReport, *, uid: str, language: str = "en") -> str:
+    """The results part of the calculator: sentence, table, chart and its table, warnings."""
+    t = messages(language)
+    rows = [
+        _row(gap.service.name, gap, gap.percent_delivered) for gap in report.services if gap.window
+    ]
+    if len(rows) > 1:
+        rows.append({**_row(t["gap.total"], report, report.percent_delivered), "total": True})
+    weeks = [
+        {
+            "label": short_date(week.monday, language),
+            "school_days": week.school_days,
+            "expected": number(rounded(week.expected_minutes)),
+            "delivered": t["gap.not_logged"]
+            if week.delivered_minutes is None
+            else number(week.delivered_minutes),
+        }
+        for week in report.weeks
+    ]
+    return _template("gap-results.html.j2").render(
+        uid=uid, report=report, rows=rows, weeks=weeks, chart=_chart(report, language), t=t
+    )
+
+
+def _row(name: str, result: Any, percent: int | None) -> dict[str, Any]:
+    return {
+        "name": name,
+        "expected": number(rounded(result.expected_minutes)),
+        "delivered": number(result.delivered_minutes),
+        "missed": number(rounded(result.missed_minutes)),
+        "absent": number(result.student_absent_minutes),
+        "owed": number(rounded(result.owed_minutes)),
+        "percent": "" if percent is None else f"{percent}%",
+        "total": False,
+    }
+
+
+def _chart(report: GapReport, language: str) -> dict[str, Any]:
+    """Bar geometry for the week-by-week chart (the table beside it carries the same numbers)."""
+    top = max(
+        [rounded(week.expected_minutes) for week in report.weeks]
+        + [week.delivered_minutes or 0 for week in report.weeks]
+        + [1]
+    )
+    plot = CHART_HEIGHT - 16
+    bars = []
+    for index, week in enumerate(report.weeks):
+        expected = rounded(week.expected_minutes) * plot // top
+        delivered = (
+            None if week.delivered_minutes is None else week.delivered_minutes * plot // top
+        )
+        bars.append(
+            {
+                "x": 4 + index * CHART_BAR * 3,
+                "expected_y": plot - expected,
+                "expected_height": expected,
+                "delivered_y": None if delivered is None else plot - delivered,
+                "delivered_height": delivered,
+                "label": short_date(week.monday, language),
+            }
+        )
+    return {
+        "width": 8 + len(bars) * CHART_BAR * 3,
+        "height": CHART_HEIGHT,
+        "bar_width": CHART_BAR,
+        "bars": bars,
+    }
+
+
+def letter_download_href(letter: Letter) -> str:
+    """The data: URL the Download link carries, so it works before and without Python."""
+    return "data:text/plain;charset=utf-8," + quote(letter.text, safe="")
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("builder", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def _template(name: str) -> jinja2.Template:
+    return _environment().get_template(name)

@@ -1,0 +1,156 @@
+"""The tools in a real browser (headless Chromium), against the built site served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from builder.case import load_case
+from builder.case import loads_case as parse
+from tests.conftest import CASES, BuiltSite, Visit
+
+pytestmark = pytest.mark.browser
+READY = '.iep-widget[data-state="ready"]'
+BOOT_TIMEOUT_MS = 120_000
+
+
+def open_builder(visit: Visit, site: BuiltSite, page: str = "builder/") -> Any:
+    visit.page.goto(site.url + page)
+    visit.page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    return visit.page
+
+
+def letter_text(page: Any, widget: str = '[data-widget="letter"]') -> str:
+    root = page.locator(widget).first
+    subject = root.locator('[data-role="subject"]').text_content()
+    body = root.locator('[data-role="body"]').text_content()
+    return f"{subject}\n\n{body}"
+
+
+def type_example_case(page: Any) -> None:
+    values = {
+        "parent.name": "Ana Rivera",
+        "parent.email": "ana@example.org",
+        "child.name": "Sam Rivera",
+        "child.school": "Lincoln Elementary",
+        "contacts.case_manager.name": "Ms. Lee",
+        "contacts.case_manager.email": "lee@example.org",
+        "period.start": "2026-10-05",
+        "period.end": "2026-10-23",
+        "services.0.name": "Speech-language therapy",
+        "services.0.minutes": "30",
+        "services.0.times": "2",
+        "services.0.received.sessions": "2",
+    }
+    for path, value in values.items():
+        page.locator(f'[data-path="{path}"]').first.fill(value)
+    page.locator('[data-path="services.0.per"]').first.select_option("week")
+
+
+def test_typing_the_facts_fills_the_letter_with_the_missed_minutes(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site)
+    type_example_case(page)
+    text = letter_text(page)
+    assert "Dear Ms. Lee," in text
+    assert "the IEP called for 6 sessions of speech-language therapy" in text
+    assert "Sam Rivera received 2 sessions (60 minutes): 120 minutes were not provided." in text
+    assert "Your letter." in page.locator('[data-role="note"]').first.text_content()
+    href = page.locator('[data-action="email"]').first.get_attribute("href")
+    assert href.startswith("mailto:lee@example.org?subject=Sam%20Rivera")
+    assert visit.errors == []
+
+
+def test_importing_a_case_file_fills_the_form_and_the_letter(
+    visit: Visit, site: BuiltSite, tmp_path: Path
+) -> None:
+    page = open_builder(visit, site)
+    case = json.loads((CASES / "example.json").read_text())
+    case["child"]["name"] = "Noor Haddad"
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    page.locator('input[data-action="import"]').first.set_input_files(str(path))
+    page.wait_for_function(
+        "document.querySelector('[data-path=\"child.name\"]').value === 'Noor Haddad'"
+    )
+    assert page.locator('[data-path="services.0.minutes"]').first.input_value() == "30"
+    assert "Noor Haddad received 2 sessions (60 minutes): 120 minutes were not provided." in (
+        letter_text(page)
+    )
+    assert "Case file loaded." in page.locator('[data-role="case-message"]').first.text_content()
+
+
+def test_a_damaged_case_file_is_explained_and_nothing_typed_is_lost(
+    visit: Visit, site: BuiltSite, tmp_path: Path
+) -> None:
+    page = open_builder(visit, site)
+    page.locator('[data-path="child.name"]').first.fill("Maya")
+    for content in ("{not json", '{"hello": "world"}', '{"version": 9}'):
+        path = tmp_path / "bad.json"
+        path.write_text(content)
+        page.locator('input[data-action="import"]').first.set_input_files(str(path))
+        message = page.locator('[data-role="case-message"]').first
+        page.wait_for_function(
+            "el => el.textContent.includes('could not be loaded')", arg=message.element_handle()
+        )
+        assert page.locator('[data-path="child.name"]').first.input_value() == "Maya"
+        page.evaluate("document.querySelector('[data-role=\"case-message\"]').textContent = ''")
+    assert "Maya" in letter_text(page)
+
+
+def test_export_downloads_the_case_that_import_reads_back(visit: Visit, site: BuiltSite) -> None:
+    page = open_builder(visit, site)
+    type_example_case(page)
+    with page.expect_download() as download:
+        page.locator('[data-action="export"]').first.click()
+    exported = Path(download.value.path()).read_text()
+    assert load_case(json.loads(exported)) == parse((CASES / "example.json").read_text())
+
+
+def test_a_bad_value_gets_a_message_beside_its_field_and_stays_typed(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site)
+    type_example_case(page)
+    field = page.locator('[data-path="services.0.minutes"]').first
+    field.fill("thirty")
+    error = page.locator('[data-error-for="services.0.minutes"]').first
+    assert error.text_content() == "Enter a whole number, like 30."
+    assert field.get_attribute("aria-invalid") == "true"
+    assert field.input_value() == "thirty"
+    field.fill("30")
+    assert error.text_content() == ""
+    assert "120 minutes were not provided" in letter_text(page)
+
+
+def test_the_build_time_letter_and_the_live_letter_are_identical(
+    visit: Visit, site: BuiltSite
+) -> None:
+    prerendered = _prerendered_letter(site.html("builder"))
+    assert "120 minutes were not provided" in prerendered
+    page = open_builder(visit, site)
+    assert letter_text(page) == prerendered, "the example shown before and after Python starts"
+    type_example_case(page)
+    assert letter_text(page) == prerendered, "the same case typed in gives the same letter"
+
+
+def test_text_typed_before_python_is_ready_is_kept(visit: Visit, site: BuiltSite) -> None:
+    page = visit.page
+    page.goto(site.url + "builder/")
+    page.locator('[data-path="child.name"]').first.fill("Early Bird")
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert page.locator('[data-path="child.name"]').first.input_value() == "Early Bird"
+    assert "Early Bird" in letter_text(page)
+
+
+def _prerendered_letter(html: str) -> str:
+    subject = re.search(r'data-role="subject">(.*?)</span>', html, re.S)
+    body = re.search(r'data-role="body">(.*?)</pre>', html, re.S)
+    assert subject and body
+    return f"{unescape(subject.group(1))}\n\n{unescape(body.group(1))}"
