@@ -13,20 +13,29 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
 import js  # type: ignore[import-not-found]
-from pyodide.ffi import create_proxy, to_js  # type: ignore[import-not-found]
+from pyodide.ffi import create_proxy, jsnull, to_js  # type: ignore[import-not-found]
 
 from builder.case import Problem, case_to_dict, read_case
-from builder.form_document import get_path, set_path, without_blanks
+from builder.csvlog import log_from_csv, log_to_csv
+from builder.form_document import (
+    add_item,
+    as_form_document,
+    remove_item,
+    set_path,
+    without_blanks,
+)
 from builder.gap import compute_gap
 from builder.i18n import text
 from builder.letters import mailto_url, render_letter
-from builder.widgets import example_case, letter_download_href, render_gap_results
+from builder.widgets import example_case, letter_download_href, render_form, render_gap_results
 
 STORAGE_KEY = "iep-follow-through:case:v1"
+SERVICE_NAME = re.compile(r"services\.[0-9]+\.name")
 DAMAGED_KEY = "iep-follow-through:case:v1:damaged"
 document = js.document
 _proxies: list[Any] = []  # JS keeps calling these, so Python must keep them alive
@@ -45,9 +54,10 @@ class Session:
     def mount(self, *_: Any) -> None:
         """Bring the widgets of the page now shown to life (first load or instant navigation)."""
         if self.touched:
-            self.fill_fields()
+            self.render_forms()
         else:
             self.read_fields()
+            self.render_forms()
         for control in document.querySelectorAll("[data-action]"):
             control.disabled = False
         for box in document.querySelectorAll('[data-action="remember"]'):
@@ -66,13 +76,16 @@ class Session:
                 set_path(self.document, str(field.dataset.path), str(field.value))
                 self.touched = True
 
-    def fill_fields(self) -> None:
-        """Show the in-memory case in every field of the page."""
-        for field in document.querySelectorAll("[data-path]"):
-            value = get_path(self.document, str(field.dataset.path))
-            shown = "" if value is None or isinstance(value, dict | list) else str(value)
-            if str(field.value) != shown:
-                field.value = shown
+    def render_forms(self, only: str | None = None) -> None:
+        """Re-draw the forms from the case document (rows added, removed, or a case loaded)."""
+        _, problems = read_case(without_blanks(self.document))
+        by_path = {problem.path: problem.message for problem in problems}
+        for form in document.querySelectorAll("[data-form-section]"):
+            section = str(form.dataset.formSection)
+            if only is None or section == only:
+                form.outerHTML = render_form(
+                    section, self.document, uid=str(form.dataset.uid), problems=by_path, live=True
+                )
 
     # -- events ---------------------------------------------------------------------------
 
@@ -87,12 +100,16 @@ class Session:
         for twin in document.querySelectorAll(f'[data-path="{path}"]'):
             if twin != target and str(twin.value) != value:
                 twin.value = value
+        if SERVICE_NAME.fullmatch(str(path)):
+            self.render_forms(only="calculator")  # its headings name the services
         self.changed()
 
     def on_change(self, event: Any) -> None:
         action = event.target.getAttribute("data-action")
         if action == "import":
             self.import_case(event.target)
+        elif action == "csv-import":
+            self.import_csv(event.target)
         elif action == "remember":
             self.set_remember(bool(event.target.checked))
         else:
@@ -105,6 +122,30 @@ class Session:
             self.export_case()
         elif action == "forget":
             self.forget()
+        elif action == "add":
+            self.add_row(str(control.getAttribute("data-list")))
+        elif action == "remove":
+            self.remove_row(str(control.getAttribute("data-item")))
+        elif action == "csv-export":
+            self.export_csv()
+
+    def add_row(self, list_path: str) -> None:
+        index = add_item(self.document, list_path)
+        self.touched = True
+        self.render_forms()
+        self.changed()
+        first = document.querySelector(f'[data-path^="{list_path}.{index}."]')
+        if first is not None:
+            first.focus()
+
+    def remove_row(self, item_path: str) -> None:
+        remove_item(self.document, item_path)
+        list_path = item_path.rpartition(".")[0]
+        self.render_forms()
+        self.changed()
+        add = document.querySelector(f'[data-action="add"][data-list="{list_path}"]')
+        if add is not None:
+            add.focus()
 
     def changed(self) -> None:
         self.render()
@@ -165,28 +206,41 @@ class Session:
     def export_case(self) -> None:
         case, _ = read_case(without_blanks(self.document))
         body = json.dumps(case_to_dict(case), indent=2, ensure_ascii=False) + "\n"
-        options = to_js({"type": "application/json"}, dict_converter=js.Object.fromEntries)
-        url = js.URL.createObjectURL(js.Blob.new(to_js([body]), options))
-        link = document.createElement("a")
-        link.href = url
-        link.download = f"iep-case-{_today().isoformat()}.json"
-        document.body.appendChild(link)
-        link.click()
-        link.remove()
-        js.setTimeout(_keep(lambda: js.URL.revokeObjectURL(url)), 1000)
+        _download(body, f"iep-case-{_today().isoformat()}.json", "application/json")
+
+    def export_csv(self) -> None:
+        case, _ = read_case(without_blanks(self.document))
+        _download(log_to_csv(case), f"iep-log-{_today().isoformat()}.csv", "text/csv")
 
     def import_case(self, field: Any) -> None:
-        files = field.files
-        if not files or files.length == 0:
-            return
-        reader = js.FileReader.new()
+        _read_file(field, self.load)
 
-        def loaded(_: Any) -> None:
-            self.load(str(reader.result))
-            field.value = ""
+    def import_csv(self, field: Any) -> None:
+        index = int(field.getAttribute("data-service") or 0)
 
-        reader.addEventListener("load", _keep(_guarded(loaded)))
-        reader.readAsText(files.item(0))
+        def loaded(source: str) -> None:
+            case, _ = read_case(without_blanks(self.document))
+            names = [service.name for service in case.services]
+            name = names[index] if index < len(names) else None
+            updated, problems = log_from_csv(source, case, service=name)
+            logs = {
+                row["name"]: row["log"]
+                for row in case_to_dict(updated)["services"]
+                if row.get("log") is not None
+            }
+            for service in self.document.get("services", []):
+                if isinstance(service, dict) and service.get("name") in logs:
+                    service["log"] = logs[service["name"]]
+            self.render_forms()
+            self.changed()
+            count = sum(len(log) for log in logs.values())
+            message = text("form.csv_imported", count=count)
+            if problems:
+                details = "; ".join(str(problem) for problem in problems[:5])
+                message += " " + text("form.csv_problems", count=len(problems), details=details)
+            self.say(message)
+
+        _read_file(field, loaded)
 
     def load(self, source: str, *, restored: bool = False) -> bool:
         """Replace the case with the one in `source`, or explain why not and change nothing."""
@@ -194,15 +248,15 @@ class Session:
             data = json.loads(source)
         except ValueError:
             data = None
-        case, problems = read_case(data)
+        _, problems = read_case(data)
         fatal = [problem for problem in problems if problem.path in ("", "version")]
         if fatal:
             reason = fatal[0].message
             self.say(text("case.import_failed", reason=reason) if not restored else reason)
             return False
-        self.document = json.loads(json.dumps(data))
+        self.document = as_form_document(data)
         self.touched = True
-        self.fill_fields()
+        self.render_forms()
         self.changed()
         if problems:
             details = "; ".join(str(problem) for problem in problems[:5])
@@ -216,7 +270,7 @@ class Session:
     def restore(self) -> None:
         """Load a case the reader asked this device to remember, if there is one."""
         saved = js.localStorage.getItem(STORAGE_KEY)
-        if saved is None:
+        if saved is None or saved is jsnull:
             return
         self.remember = True
         if not self.load(str(saved), restored=True):
@@ -244,7 +298,7 @@ class Session:
         self.remember = False
         for box in document.querySelectorAll('[data-action="remember"]'):
             box.checked = False
-        self.fill_fields()
+        self.render_forms()
         self.render()
         self.say(text("case.forgotten"))
 
@@ -259,6 +313,33 @@ def start() -> None:
     session.mount()
     # widgets.js calls this after each instant navigation to a page with a tool.
     js.window.iepMount = _keep(_guarded(session.mount))
+
+
+def _download(body: str, name: str, media_type: str) -> None:
+    options = to_js({"type": media_type}, dict_converter=js.Object.fromEntries)
+    url = js.URL.createObjectURL(js.Blob.new(to_js([body]), options))
+    link = document.createElement("a")
+    link.href = url
+    link.download = name
+    document.body.appendChild(link)
+    link.click()
+    link.remove()
+    js.setTimeout(_keep(lambda: js.URL.revokeObjectURL(url)), 1000)
+
+
+def _read_file(field: Any, use: Callable[[str], None]) -> None:
+    """Read the file chosen in `field` as text and hand it to `use`; then clear the field."""
+    files = field.files
+    if not files or files.length == 0:
+        return
+    reader = js.FileReader.new()
+
+    def loaded(_: Any) -> None:
+        use(str(reader.result))
+        field.value = ""
+
+    reader.addEventListener("load", _keep(_guarded(loaded)))
+    reader.readAsText(files.item(0))
 
 
 def _keep(function: Callable[..., Any]) -> Any:

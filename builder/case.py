@@ -28,12 +28,14 @@ REASONS = (
     "testing",
     "unknown",
 )
+CONVERSATION_WAYS = ("phone", "in_person", "video")
 DEFAULT_SCHOOL_YEAR_DAYS = 180
 MAX_MINUTES = 10_000
 MAX_TIMES = 1_000
 MAX_TEXT = 5_000
 
 T = TypeVar("T")
+# Parsed JSON, of any shape. A name of its own: inside _Reader, "object" is a method's name.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -72,6 +74,8 @@ class Child:
     grade: str = ""
     address: str = ""
     homeless: bool = False
+    # For a homeless child (34 CFR 300.153(b)(4)(iii)): whatever contact information is available.
+    contact: str = ""
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,88 @@ class LetterSent:
 
 
 @dataclass(frozen=True)
+class Reply:
+    """An answer the parent received: when, from whom ("from" in the file), what it said."""
+
+    date: dt.date
+    sender: str = ""
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A phone call or a talk at school to confirm in writing ("with" in the file is `person`)."""
+
+    date: dt.date
+    person: str = ""
+    how: str | None = None
+    points: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MeetingTime:
+    """A date and time the parent can meet ("3:30 p.m."); the time is free text."""
+
+    date: dt.date
+    time: str = ""
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """The IEP team meeting: the times the parent offers, and the meeting once held."""
+
+    offered: tuple[MeetingTime, ...] = ()
+    held_on: dt.date | None = None
+    agreed: tuple[str, ...] = ()
+    attendees: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Requests:
+    """Requests made without one of the letters (the date the records were asked for)."""
+
+    records_requested_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Compensatory:
+    proposed_schedule: str = ""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What the school said no to, who said it and when (for the prior written notice request)."""
+
+    date: dt.date | None = None
+    by: str = ""
+    what: str = ""
+
+
+@dataclass(frozen=True)
+class Complaint:
+    """The parent's own parts of the state complaint (34 CFR 300.153(b))."""
+
+    violation: str = ""
+    proposed_resolution: str = ""
+    filed_on: dt.date | None = None
+    signature: str = ""
+
+
+@dataclass(frozen=True)
+class ProgressNote:
+    date: dt.date
+    note: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    """An IEP goal as written, with what the progress reports said about it."""
+
+    goal: str
+    progress_notes: tuple[ProgressNote, ...] = ()
+
+
+@dataclass(frozen=True)
 class Case:
     version: int = VERSION
     language: str = "en"
@@ -161,6 +247,14 @@ class Case:
     services: tuple[Service, ...] = ()
     incidents: tuple[Incident, ...] = ()
     letters_sent: tuple[LetterSent, ...] = ()
+    replies: tuple[Reply, ...] = ()
+    conversations: tuple[Conversation, ...] = ()
+    meeting: Meeting = field(default_factory=Meeting)
+    requests: Requests = field(default_factory=Requests)
+    compensatory: Compensatory = field(default_factory=Compensatory)
+    refusal: Refusal = field(default_factory=Refusal)
+    complaint: Complaint = field(default_factory=Complaint)
+    goals: tuple[Goal, ...] = ()
 
 
 def load_case(data: object) -> Case:
@@ -202,7 +296,7 @@ class _Reader:
         if not isinstance(data, Mapping):
             self.fail("", "case.not_object")
             return Case()
-        obj = self.object(data, "", _CASE_KEYS)
+        obj = self.mapping(data, "", _CASE_KEYS)
         version = obj.get("version")
         if version is None:
             self.fail("version", "case.version_missing")
@@ -223,11 +317,19 @@ class _Reader:
             services=self.items(obj.get("services"), "services", self.service),
             incidents=self.items(obj.get("incidents"), "incidents", self.incident),
             letters_sent=self.items(obj.get("letters_sent"), "letters_sent", self.letter_sent),
+            replies=self.items(obj.get("replies"), "replies", self.reply),
+            conversations=self.items(obj.get("conversations"), "conversations", self.conversation),
+            meeting=self.meeting(obj.get("meeting"), "meeting"),
+            requests=self.requests(obj.get("requests"), "requests"),
+            compensatory=self.compensatory(obj.get("compensatory"), "compensatory"),
+            refusal=self.refusal(obj.get("refusal"), "refusal"),
+            complaint=self.complaint(obj.get("complaint"), "complaint"),
+            goals=self.items(obj.get("goals"), "goals", self.goal),
         )
 
     # -- objects -------------------------------------------------------------------------
 
-    def object(self, data: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
+    def mapping(self, data: object, path: str, keys: frozenset[str]) -> Mapping[str, Any]:
         if data is None:
             return {}
         if not isinstance(data, Mapping):
@@ -239,7 +341,7 @@ class _Reader:
         return data
 
     def person(self, data: object, path: str) -> Person:
-        obj = self.object(data, path, _PERSON_KEYS)
+        obj = self.mapping(data, path, _PERSON_KEYS)
         return Person(
             name=self.text_in(obj, "name", path),
             email=self.email(obj.get("email"), _join(path, "email")),
@@ -249,17 +351,18 @@ class _Reader:
         )
 
     def child(self, data: object, path: str) -> Child:
-        obj = self.object(data, path, _CHILD_KEYS)
+        obj = self.mapping(data, path, _CHILD_KEYS)
         return Child(
             name=self.text_in(obj, "name", path),
             school=self.text_in(obj, "school", path),
             grade=self.text_in(obj, "grade", path),
             address=self.text_in(obj, "address", path),
             homeless=self.boolean(obj.get("homeless"), _join(path, "homeless")),
+            contact=self.text_in(obj, "contact", path),
         )
 
     def contacts(self, data: object, path: str) -> Contacts:
-        obj = self.object(data, path, _CONTACTS_KEYS)
+        obj = self.mapping(data, path, _CONTACTS_KEYS)
         return Contacts(
             case_manager=self.person(obj.get("case_manager"), _join(path, "case_manager")),
             director=self.person(obj.get("director"), _join(path, "director")),
@@ -271,7 +374,7 @@ class _Reader:
             if required:
                 self.fail(path, "case.required")
             return None
-        obj = self.object(data, path, _RANGE_KEYS)
+        obj = self.mapping(data, path, _RANGE_KEYS)
         start = self.date(obj.get("start"), _join(path, "start"), required=True)
         end = self.date(obj.get("end"), _join(path, "end"), required=True)
         if start is None or end is None:
@@ -288,10 +391,8 @@ class _Reader:
         return self.date_range(data, path, required=True)
 
     def service(self, data: object, path: str) -> Service | None:
-        obj = self.object(data, path, _SERVICE_KEYS)
-        if not obj:
-            if data is not None and isinstance(data, Mapping):
-                self.fail(path, "case.service_empty")
+        obj = self.mapping(data, path, _SERVICE_KEYS)
+        if not obj:  # a row the parent has not started yet
             return None
         name = self.text_in(obj, "name", path)
         if not name:
@@ -311,12 +412,14 @@ class _Reader:
             per = None
         received = self.received(obj.get("received"), _join(path, "received"))
         log = (
-            self.items(obj.get("log"), _join(path, "log"), self.log_entry)
-            if "log" in obj
-            else None
+            self.items(obj.get("log"), _join(path, "log"), self.log_entry) if "log" in obj else None
         )
         if received is not None and log is not None:
             self.fail(_join(path, "received"), "case.received_and_log")
+            received = None
+        if received is not None and received.minutes is None and times is None:
+            # "60 minutes weekly" has no session length, so a count of sessions gives no minutes.
+            self.fail(_join(path, "received.minutes"), "case.received_needs_minutes")
             received = None
         if not name or minutes is None or per is None:
             return None
@@ -336,17 +439,15 @@ class _Reader:
     def received(self, data: object, path: str) -> Received | None:
         if data is None:
             return None
-        obj = self.object(data, path, _RECEIVED_KEYS)
+        obj = self.mapping(data, path, _RECEIVED_KEYS)
         sessions = self.integer(obj.get("sessions"), _join(path, "sessions"), low=0, high=100_000)
-        minutes = self.integer(
-            obj.get("minutes"), _join(path, "minutes"), low=0, high=10_000_000
-        )
+        minutes = self.integer(obj.get("minutes"), _join(path, "minutes"), low=0, high=10_000_000)
         if sessions is None and minutes is None:
             return None
         return Received(sessions=sessions, minutes=minutes)
 
     def log_entry(self, data: object, path: str) -> LogEntry | None:
-        obj = self.object(data, path, _LOG_KEYS)
+        obj = self.mapping(data, path, _LOG_KEYS)
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
         minutes = self.integer(
             obj.get("minutes"), _join(path, "minutes"), low=0, high=MAX_MINUTES, required=True
@@ -363,7 +464,7 @@ class _Reader:
         )
 
     def incident(self, data: object, path: str) -> Incident | None:
-        obj = self.object(data, path, _INCIDENT_KEYS)
+        obj = self.mapping(data, path, _INCIDENT_KEYS)
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
         support = self.text_in(obj, "support", path)
         if not support:
@@ -373,7 +474,7 @@ class _Reader:
         return Incident(date=day, support=support, note=self.text_in(obj, "note", path))
 
     def letter_sent(self, data: object, path: str) -> LetterSent | None:
-        obj = self.object(data, path, _LETTER_SENT_KEYS)
+        obj = self.mapping(data, path, _LETTER_SENT_KEYS)
         letter = self.text_in(obj, "letter", path)
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
         if not letter:
@@ -381,6 +482,110 @@ class _Reader:
         if day is None or not letter:
             return None
         return LetterSent(letter=letter, date=day, to=self.text_in(obj, "to", path))
+
+    def reply(self, data: object, path: str) -> Reply | None:
+        obj = self.mapping(data, path, _REPLY_KEYS)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        if day is None:
+            return None
+        return Reply(
+            date=day,
+            sender=self.text_in(obj, "from", path),
+            summary=self.text_in(obj, "summary", path),
+        )
+
+    def conversation(self, data: object, path: str) -> Conversation | None:
+        obj = self.mapping(data, path, _CONVERSATION_KEYS)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        if day is None:
+            return None
+        return Conversation(
+            date=day,
+            person=self.text_in(obj, "with", path),
+            how=self.choice(obj.get("how"), _join(path, "how"), CONVERSATION_WAYS),
+            points=self.texts(obj.get("points"), _join(path, "points")),
+        )
+
+    def meeting(self, data: object, path: str) -> Meeting:
+        obj = self.mapping(data, path, _MEETING_KEYS)
+        return Meeting(
+            offered=self.items(obj.get("offered"), _join(path, "offered"), self.meeting_time),
+            held_on=self.date(obj.get("held_on"), _join(path, "held_on")),
+            agreed=self.texts(obj.get("agreed"), _join(path, "agreed")),
+            attendees=self.texts(obj.get("attendees"), _join(path, "attendees")),
+        )
+
+    def meeting_time(self, data: object, path: str) -> MeetingTime | None:
+        obj = self.mapping(data, path, _MEETING_TIME_KEYS)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        if day is None:
+            return None
+        return MeetingTime(date=day, time=self.text_in(obj, "time", path))
+
+    def requests(self, data: object, path: str) -> Requests:
+        obj = self.mapping(data, path, _REQUESTS_KEYS)
+        return Requests(
+            records_requested_on=self.date(
+                obj.get("records_requested_on"), _join(path, "records_requested_on")
+            )
+        )
+
+    def compensatory(self, data: object, path: str) -> Compensatory:
+        obj = self.mapping(data, path, _COMPENSATORY_KEYS)
+        return Compensatory(proposed_schedule=self.text_in(obj, "proposed_schedule", path))
+
+    def refusal(self, data: object, path: str) -> Refusal:
+        obj = self.mapping(data, path, _REFUSAL_KEYS)
+        return Refusal(
+            date=self.date(obj.get("date"), _join(path, "date")),
+            by=self.text_in(obj, "by", path),
+            what=self.text_in(obj, "what", path),
+        )
+
+    def complaint(self, data: object, path: str) -> Complaint:
+        obj = self.mapping(data, path, _COMPLAINT_KEYS)
+        return Complaint(
+            violation=self.text_in(obj, "violation", path),
+            proposed_resolution=self.text_in(obj, "proposed_resolution", path),
+            filed_on=self.date(obj.get("filed_on"), _join(path, "filed_on")),
+            signature=self.text_in(obj, "signature", path),
+        )
+
+    def goal(self, data: object, path: str) -> Goal | None:
+        obj = self.mapping(data, path, _GOAL_KEYS)
+        goal = self.text_in(obj, "goal", path)
+        notes = self.items(
+            obj.get("progress_notes"), _join(path, "progress_notes"), self.progress_note
+        )
+        if not goal:
+            self.fail(_join(path, "goal"), "case.goal_missing")
+            return None
+        return Goal(goal=goal, progress_notes=notes)
+
+    def progress_note(self, data: object, path: str) -> ProgressNote | None:
+        obj = self.mapping(data, path, _PROGRESS_NOTE_KEYS)
+        day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        note = self.text_in(obj, "note", path)
+        if not note:
+            self.fail(_join(path, "note"), "case.required")
+        if day is None or not note:
+            return None
+        return ProgressNote(date=day, note=note)
+
+    def texts(self, data: object, path: str) -> tuple[str, ...]:
+        """A list of short texts (points agreed, people present); empty lines are dropped."""
+
+        def one(item: object, where: str) -> str | None:
+            if not isinstance(item, str):
+                self.fail(where, "case.not_text")
+                return None
+            cleaned = _clean_text(item)
+            if len(cleaned) > MAX_TEXT:
+                self.fail(where, "case.text_too_long", limit=MAX_TEXT)
+                return None
+            return cleaned or None
+
+        return self.items(data, path, one)
 
     # -- values --------------------------------------------------------------------------
 
@@ -528,7 +733,42 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         document["incidents"] = [_compact(incident) for incident in case.incidents]
     if case.letters_sent:
         document["letters_sent"] = [_compact(sent) for sent in case.letters_sent]
+    if case.replies:
+        document["replies"] = [_renamed(_compact(reply), sender="from") for reply in case.replies]
+    if case.conversations:
+        document["conversations"] = [
+            _renamed(_compact(talk), person="with") for talk in case.conversations
+        ]
+    meeting = _compact(case.meeting)
+    if case.meeting.offered:
+        meeting["offered"] = [_compact(time) for time in case.meeting.offered]
+    for section, value in (
+        ("meeting", meeting),
+        ("requests", _compact(case.requests)),
+        ("compensatory", _compact(case.compensatory)),
+        ("refusal", _compact(case.refusal)),
+        ("complaint", _compact(case.complaint)),
+    ):
+        if value:
+            document[section] = value
+    if case.goals:
+        document["goals"] = [
+            {
+                "goal": goal.goal,
+                **(
+                    {"progress_notes": [_compact(note) for note in goal.progress_notes]}
+                    if goal.progress_notes
+                    else {}
+                ),
+            }
+            for goal in case.goals
+        ]
     return document
+
+
+def _renamed(document: dict[str, Any], **names: str) -> dict[str, Any]:
+    """The document with its keys renamed from field names to file names (sender -> from)."""
+    return {names.get(key, key): value for key, value in document.items()}
 
 
 def _service(service: Service) -> dict[str, Any]:
@@ -553,8 +793,11 @@ def _compact(obj: Any) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in obj.__dataclass_fields__:
         value = getattr(obj, name)
-        if value in (None, "", False):
+        # Identity and type checks: `0 in (False,)` is true, and a 0-minute log entry must stay.
+        if value is None or value is False or (isinstance(value, str | tuple) and not value):
             continue
+        if isinstance(value, tuple):
+            value = list(value)
         out[name] = value.isoformat() if isinstance(value, dt.date) else value
     return out
 
@@ -578,13 +821,23 @@ def _shown(value: object) -> str:
 
 
 _PERSON_KEYS = frozenset({"name", "email", "title", "phone", "address"})
-_CHILD_KEYS = frozenset({"name", "school", "grade", "address", "homeless"})
+_CHILD_KEYS = frozenset({"name", "school", "grade", "address", "homeless", "contact"})
 _CONTACTS_KEYS = frozenset({"case_manager", "director", "district"})
 _RANGE_KEYS = frozenset({"start", "end", "label"})
 _RECEIVED_KEYS = frozenset({"sessions", "minutes"})
 _LOG_KEYS = frozenset({"date", "minutes", "reason", "setting", "delivery", "note"})
 _INCIDENT_KEYS = frozenset({"date", "support", "note"})
 _LETTER_SENT_KEYS = frozenset({"letter", "date", "to"})
+_REPLY_KEYS = frozenset({"date", "from", "summary"})
+_CONVERSATION_KEYS = frozenset({"date", "with", "how", "points"})
+_MEETING_KEYS = frozenset({"offered", "held_on", "agreed", "attendees"})
+_MEETING_TIME_KEYS = frozenset({"date", "time"})
+_REQUESTS_KEYS = frozenset({"records_requested_on"})
+_COMPENSATORY_KEYS = frozenset({"proposed_schedule"})
+_REFUSAL_KEYS = frozenset({"date", "by", "what"})
+_COMPLAINT_KEYS = frozenset({"violation", "proposed_resolution", "filed_on", "signature"})
+_GOAL_KEYS = frozenset({"goal", "progress_notes"})
+_PROGRESS_NOTE_KEYS = frozenset({"date", "note"})
 _SERVICE_KEYS = frozenset(
     {
         "name",
@@ -613,5 +866,13 @@ _CASE_KEYS = frozenset(
         "services",
         "incidents",
         "letters_sent",
+        "replies",
+        "conversations",
+        "meeting",
+        "requests",
+        "compensatory",
+        "refusal",
+        "complaint",
+        "goals",
     }
 )

@@ -14,9 +14,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.case import Case, CaseError, loads_case
-from builder.gap import GapReport, compute_gap, report_to_dict
-from builder.i18n import number
-from builder.letters import catalogue, gap_table, letter_info, missing_facts, render_letter
+from builder.complaint import complaint_problems, one_year_check
+from builder.csvlog import log_from_csv, log_to_csv
+from builder.gap import GapReport, compute_gap, report_text, report_to_dict
+from builder.i18n import text
+from builder.jurisdictions import get_state
+from builder.letters import catalogue, letter_info, missing_in_words, render_letter
 
 USAGE_ERROR = 2
 
@@ -44,7 +47,7 @@ class _UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m builder",
-        description="IEP Follow-Through: compute the service gap and write letters from a case file.",
+        description="IEP Follow-Through: the service gap and the letters, from a case file.",
     )
     commands = parser.add_subparsers(required=True, metavar="COMMAND")
 
@@ -54,6 +57,19 @@ def _parser() -> argparse.ArgumentParser:
     gap = commands.add_parser("gap", help="the minutes the IEP called for, received, missed, owed")
     gap.add_argument("case", help="the case file (JSON)")
     gap.add_argument("--json", action="store_true", help="print the full report as JSON")
+    gap.add_argument(
+        "--log",
+        metavar="CSV",
+        help="read the log from a spreadsheet or a provider's service log (CSV) instead",
+    )
+    gap.add_argument(
+        "--service",
+        metavar="NAME",
+        help="the service the CSV's rows belong to, if it has no service column",
+    )
+    gap.add_argument(
+        "--csv", action="store_true", help="print the case's log as CSV, for a spreadsheet"
+    )
     gap.set_defaults(command=_gap)
 
     letter = commands.add_parser("letter", help="print one letter filled from a case file")
@@ -64,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="what each letter still needs from a case file")
     check.add_argument("case", help="the case file (JSON)")
+    check.add_argument(
+        "--date", type=_date, help="the day to check the one-year limit on (default today)"
+    )
     check.set_defaults(command=_check)
     return parser
 
@@ -76,6 +95,10 @@ def _letters(args: argparse.Namespace) -> str:
 
 def _gap(args: argparse.Namespace) -> str:
     case = _read(args.case)
+    if args.log:
+        case = _with_csv_log(case, args.log, args.service)
+    if args.csv:
+        return log_to_csv(case)
     report = compute_gap(case)
     if args.json:
         return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
@@ -83,38 +106,94 @@ def _gap(args: argparse.Namespace) -> str:
 
 
 def _gap_text(report: GapReport, case: Case) -> str:
-    parts = [report.sentence or "\n".join(report.assumptions)]
-    table = gap_table(report, case.language)
-    if table:
-        parts.append(table)
-    if report.student_absent_minutes:
-        parts.append(
-            f"Missed because the student was absent (not counted as owed): "
-            f"{number(report.student_absent_minutes)} minutes"
-        )
-    if report.warnings:
-        parts.append("Warnings:\n" + "\n".join(f"- {line}" for line in report.warnings))
-    parts.append("How this was counted:\n" + "\n".join(f"- {line}" for line in report.assumptions))
-    return "\n\n".join(parts)
+    """Sentences, the table, each service's details, warnings, incidents and assumptions."""
+    return report_text(report)
+
+
+def _with_csv_log(case: Case, path: str, service: str | None) -> Case:
+    """The case with the log read from the CSV file at `path`; bad rows are warned about."""
+    try:
+        source = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not a UTF-8 text file"
+        raise _UsageError(f"{path}: cannot read the log ({reason})") from None
+    with_log, problems = log_from_csv(source, case, service=service)
+    if any(not problem.path for problem in problems):  # the file as a whole is unusable
+        raise _UsageError("; ".join(f"{path}: {problem}" for problem in problems))
+    for problem in problems:
+        print(f"warning: {path}: {problem}", file=sys.stderr)
+    return with_log
 
 
 def _letter(args: argparse.Namespace) -> str:
+    """The letter on stdout; what it still lacks, if anything, as notes on stderr."""
     try:
         letter_info(args.name)
     except KeyError as error:
         raise _UsageError(error.args[0]) from None
     case = _read(args.case)
     today = args.date or dt.date.today()
-    return render_letter(args.name, case, today=today).text
+    letter = render_letter(args.name, case, today=today)
+    missing = (
+        complaint_problems(case, today=today)
+        if args.name == "state-complaint"
+        else missing_in_words(args.name, case)
+    )
+    key = "check.note_complaint" if args.name == "state-complaint" else "check.note_missing"
+    for need in missing:
+        print(text(key, case.language, need=need), file=sys.stderr)
+    return letter.text
 
 
 def _check(args: argparse.Namespace) -> str:
+    """What each letter still lacks, in plain words; for the state complaint, each element of
+    34 CFR 300.153(b), the one-year limit, the copy to the district and how the state takes it."""
     case = _read(args.case)
-    lines = []
+    today = args.date or dt.date.today()
+    language = case.language
+    blocks = []
     for info in catalogue():
-        missing = missing_facts(info.name, case)
-        status = "ready" if not missing else "needs " + ", ".join(missing)
-        lines.append(f"{info.name}: {status}")
+        heading = text("check.heading", language, title=info.title, name=info.name)
+        if info.name == "state-complaint":
+            blocks.append(_check_complaint(case, today, heading))
+            continue
+        missing = missing_in_words(info.name, case)
+        if not missing:
+            blocks.append(f"{heading}: {text('check.ready', language)}")
+        else:
+            lines = [f"{heading}: {text('check.needs', language)}"]
+            lines += [f"  - {need}" for need in missing]
+            blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
+def _check_complaint(case: Case, today: dt.date, heading: str) -> str:
+    language = case.language
+    problems = complaint_problems(case, today=today)
+    if problems:
+        lines = [f"{heading}: {text('check.complaint_not_ready', language)}"]
+        lines += [f"  - {problem}" for problem in problems]
+    else:
+        lines = [f"{heading}: {text('check.complaint_ready', language)}"]
+    check = one_year_check(case, today=today)
+    if check.lines:
+        lines.append(f"  {text('check.one_year', language)}")
+        lines += [f"  - {line}" for line in check.lines]
+    lines.append(f"  {text('check.copy_to_district', language)}")
+    state = get_state(case.state) if case.state else None
+    if state is not None:
+        methods = state.filing_methods_text()
+        key = "check.how_to_send" if methods else "check.how_to_send_unknown"
+        lines.append(
+            "  "
+            + text(
+                key,
+                language,
+                agency=state.agency,
+                methods=", ".join(methods),
+                url=state.complaint_url or "",
+            ).replace(" ()", "")
+        )
     return "\n".join(lines)
 
 

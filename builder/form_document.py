@@ -6,6 +6,8 @@ reader the document without the fields left empty.
 
 from __future__ import annotations
 
+import itertools
+import json
 from typing import Any
 
 
@@ -13,7 +15,7 @@ def set_path(document: dict[str, Any], path: str, value: str) -> None:
     """Write `value` at a dotted path like services.0.minutes, creating what is missing."""
     parts = path.split(".")
     node: Any = document
-    for part, following in zip(parts, parts[1:], strict=False):
+    for part, following in itertools.pairwise(parts):
         empty: Any = [] if following.isdigit() else {}
         if isinstance(node, list):
             index = int(part)
@@ -57,3 +59,31 @@ def without_blanks(value: Any) -> Any:
             items.pop()  # a row the parent has not started; earlier rows keep their numbers
         return items
     return value
+
+
+def add_item(document: dict[str, Any], list_path: str) -> int:
+    """Append an empty row to the list at `list_path`; the new row's index."""
+    rows = get_path(document, list_path)
+    index = len(rows) if isinstance(rows, list) else 0
+    set_path(document, f"{list_path}.{index}", "")  # creates the list (and its parents) if needed
+    get_path(document, list_path)[index] = {}
+    return index
+
+
+def remove_item(document: dict[str, Any], item_path: str) -> None:
+    """Remove the row at `item_path` (like services.0.log.3); later rows move up."""
+    list_path, _, index = item_path.rpartition(".")
+    found = get_path(document, list_path)
+    if isinstance(found, list) and index.isdigit() and int(index) < len(found):
+        del found[int(index)]
+
+
+def as_form_document(data: Any) -> dict[str, Any]:
+    """A loaded case file in the shape the form edits: no-school days as ranges."""
+    document: dict[str, Any] = json.loads(json.dumps(data))
+    days = document.get("no_school")
+    if isinstance(days, list):
+        document["no_school"] = [
+            {"start": day, "end": day} if isinstance(day, str) else day for day in days
+        ]
+    return document

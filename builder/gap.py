@@ -9,28 +9,43 @@ each service's amount is spread evenly over school days, so every school day car
 - per year: a school day carries 1/(school days in a year, 180 unless the case says otherwise);
 - total: the total is spread over the weekdays of the service's own start-to-end dates.
 School days are Monday to Friday inside the period and the service's dates, minus no-school days.
-Exact fractions are kept until the end, so totals never drift; minutes are rounded once, at the
-end, half up.
+The amount is minutes x times when the IEP gives a number of sessions, else the minutes as given
+("60 minutes weekly"). Exact fractions are kept until the end, so totals never drift; minutes are
+rounded once, at the end, half up.
+
+What was delivered comes from a dated log or from a count. From a log, minutes count when given
+as the IEP says; these are flagged and not counted: time used for testing, service in another
+setting than the IEP's (push-in where it says pull-out, a group where it says individual, or the
+reason "wrong_setting"), minutes beyond one session on one day when the IEP spreads its sessions
+(2 or more times per unit), and entries dated outside the period or the service's dates.
+Missed = expected - delivered (never below 0). The minutes lost to the student's own absences
+are shown apart; owed = missed - those minutes (never below 0).
 """
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache
 from typing import Any
 
-from builder.case import Case, DateRange, LogEntry, Service
-from builder.i18n import long_date, number, plural, text
+from builder.case import Case, DateRange, Incident, LogEntry, Service
+from builder.i18n import long_date, number, plural, short_date, text
+from builder.service_line import how_much
 
 FULL_WEEK = 5
 LOW_DELIVERY_PERCENT = 80
 LONG_STRETCH_SCHOOL_DAYS = 10
+# A month has about 21 weekdays: the usual spacing of a service given "N times per month".
+WEEKDAYS_IN_A_MONTH = 21
 # Reasons that are on the school's side are owed; a child's own absence usually is not.
 NOT_OWED_REASONS = frozenset({"student_absent"})
 NOT_COUNTED_REASONS = frozenset({"testing", "wrong_setting"})
+FLAG_KINDS = ("testing", "wrong_setting", "crammed", "outside")
 
 
 @dataclass(frozen=True)
@@ -49,11 +64,39 @@ class Week:
 
 @dataclass(frozen=True)
 class Flag:
-    """A log entry that was not counted as delivered, and why."""
+    """A log entry (or the part of one) that was not counted as delivered, and why.
+
+    `kind` is one of FLAG_KINDS; `detail` says more for a wrong setting: "push-in" (given in the
+    classroom where the IEP says pull-out), "group" (where it says individual), or "" when the
+    log's reason said so.
+    """
 
     date: dt.date
     kind: str  # testing | wrong_setting | crammed | outside
     minutes: int
+    detail: str = ""
+    note: str = ""
+
+    def description(self, language: str = "en") -> str:
+        """What was wrong, in plain words: "given in a group; the IEP says individual"."""
+        key = f"gap.flag_{self.kind}" + (f"_{self.detail.replace('-', '_')}" if self.detail else "")
+        return text(key, language)
+
+
+@dataclass(frozen=True)
+class IncidentGroup:
+    """The dates one support or accommodation ("extended time on tests") was not given."""
+
+    support: str
+    incidents: tuple[Incident, ...]
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(incident.date for incident in self.incidents)
+
+    @property
+    def count(self) -> int:
+        return len(self.incidents)
 
 
 @dataclass(frozen=True)
@@ -72,13 +115,41 @@ class ServiceGap:
     flags: tuple[Flag, ...]
     longest_stretch: int | None
     from_log: bool
+    # Runs of consecutive school days with no counted minutes (from a log; empty for a count),
+    # with the number of school days of each run at the same position.
+    stretches_without_service: tuple[DateRange, ...] = ()
+    stretch_school_days: tuple[int, ...] = ()
+    # Log entries that were counted but shorter than one session (0 < minutes < session length).
+    partial_sessions: tuple[LogEntry, ...] = ()
+    # Log entries with the reason student_absent inside the service's dates.
+    student_absences: tuple[LogEntry, ...] = ()
+    # The school days in a row without this service that trigger an early warning.
+    stretch_warning_days: int = LONG_STRETCH_SCHOOL_DAYS
 
     @property
     def percent_delivered(self) -> int | None:
-        if not self.expected_minutes:
+        return _percent(self.delivered_minutes, self.expected_minutes)
+
+    @property
+    def session_minutes(self) -> int | None:
+        """The length of one session, when the IEP gives a number of sessions."""
+        return self.service.minutes if self.service.times else None
+
+    @property
+    def weeks_short(self) -> tuple[Week, ...]:
+        return tuple(week for week in self.weeks if week.fell_short)
+
+    @property
+    def longest_stretch_range(self) -> DateRange | None:
+        """The first of the longest runs of school days without this service."""
+        if not self.stretches_without_service:
             return None
-        return _round(100 * min(Fraction(self.delivered_minutes), self.expected_minutes)
-                      / self.expected_minutes)
+        longest = max(self.stretch_school_days)
+        return self.stretches_without_service[self.stretch_school_days.index(longest)]
+
+    @property
+    def flagged_minutes(self) -> int:
+        return sum(flag.minutes for flag in self.flags)
 
 
 @dataclass(frozen=True)
@@ -95,13 +166,13 @@ class GapReport:
     assumptions: tuple[str, ...]
     warnings: tuple[str, ...]
     sentences: tuple[str, ...]
+    # Supports and accommodations not counted in minutes, grouped by support, dates in order.
+    incidents: tuple[IncidentGroup, ...] = ()
+    language: str = "en"
 
     @property
     def percent_delivered(self) -> int | None:
-        if not self.expected_minutes:
-            return None
-        return _round(100 * min(Fraction(self.delivered_minutes), self.expected_minutes)
-                      / self.expected_minutes)
+        return _percent(self.delivered_minutes, self.expected_minutes)
 
     @property
     def sentence(self) -> str:
@@ -114,51 +185,66 @@ def compute_gap(case: Case) -> GapReport:
     language = case.language
     calendar_ = SchoolCalendar(case.period, case.no_school) if case.period else None
     gaps = tuple(
-        _service_gap(service, calendar_, case.school_year_days)
-        for service in case.services
+        _service_gap(service, calendar_, case.school_year_days) for service in case.services
     )
     child = case.child.name or text("gap.your_child", language)
-    weeks = _merge_weeks(gap.weeks for gap in gaps)
-    expected = sum((gap.expected_minutes for gap in gaps), Fraction(0))
-    delivered = sum(gap.delivered_minutes for gap in gaps)
+    labels = _labels(gaps, language)
     return GapReport(
         services=gaps,
         period=case.period,
-        school_days=calendar_.count(case.period) if calendar_ and case.period else 0,
-        weeks=weeks,
-        expected_minutes=expected,
-        delivered_minutes=delivered,
+        school_days=calendar_.count(calendar_.period) if calendar_ else 0,
+        weeks=_merge_weeks(gap.weeks for gap in gaps),
+        expected_minutes=sum((gap.expected_minutes for gap in gaps), Fraction(0)),
+        delivered_minutes=sum(gap.delivered_minutes for gap in gaps),
         missed_minutes=sum((gap.missed_minutes for gap in gaps), Fraction(0)),
         student_absent_minutes=sum(gap.student_absent_minutes for gap in gaps),
         owed_minutes=sum((gap.owed_minutes for gap in gaps), Fraction(0)),
-        assumptions=tuple(_assumptions(case, gaps, language)),
-        warnings=tuple(_warnings(gaps, language)),
+        assumptions=tuple(_assumptions(case, calendar_, gaps, language)),
+        warnings=tuple(_warnings(gaps, labels, language)),
         sentences=tuple(_sentence(gap, child, language) for gap in gaps if gap.window),
+        incidents=group_incidents(case.incidents),
+        language=language,
     )
 
 
 class SchoolCalendar:
-    """Which days are school days: weekdays in the period, minus the days without school."""
+    """Which days are school days: weekdays in the period, minus the days without school.
+
+    The closed days are worked out once, so asking about a day costs a set lookup.
+    """
 
     def __init__(self, period: DateRange, no_school: Iterable[DateRange]) -> None:
         self.period = period
         self.no_school = tuple(no_school)
+        closed: set[dt.date] = set()
+        closing: list[DateRange] = []
+        for days_off in self.no_school:
+            start, end = max(days_off.start, period.start), min(days_off.end, period.end)
+            weekdays = [day for day in _dates(start, end) if day.weekday() < FULL_WEEK]
+            if weekdays:
+                closing.append(DateRange(start, end, days_off.label))
+            closed.update(weekdays)
+        self.closed: frozenset[dt.date] = frozenset(closed)
+        # The no-school entries that close at least one weekday of the period, cut to it.
+        self.closing: tuple[DateRange, ...] = tuple(closing)
 
     def is_school_day(self, day: dt.date) -> bool:
-        return (
-            day in self.period
-            and day.weekday() < FULL_WEEK
-            and not any(day in closed for closed in self.no_school)
-        )
+        return day in self.period and day.weekday() < FULL_WEEK and day not in self.closed
 
     def days(self, window: DateRange) -> Iterator[dt.date]:
         """The school days inside `window`, in order."""
-        for day in _dates(window.start, window.end):
-            if self.is_school_day(day):
+        start, end = max(window.start, self.period.start), min(window.end, self.period.end)
+        for day in _dates(start, end):
+            if day.weekday() < FULL_WEEK and day not in self.closed:
                 yield day
 
     def count(self, window: DateRange) -> int:
         return sum(1 for _ in self.days(window))
+
+    @property
+    def closed_weekdays(self) -> int:
+        """How many weekdays of the period are days without school."""
+        return len(self.closed)
 
 
 def daily_rate(service: Service, day: dt.date, school_year_days: int) -> Fraction:
@@ -174,27 +260,52 @@ def daily_rate(service: Service, day: dt.date, school_year_days: int) -> Fractio
     return amount / max(1, _weekdays(service.start, service.end))
 
 
+def group_incidents(incidents: Iterable[Incident]) -> tuple[IncidentGroup, ...]:
+    """Incidents grouped by support (same words, any capitals or spacing), each by date."""
+    groups: dict[str, list[Incident]] = {}
+    for incident in incidents:
+        groups.setdefault(" ".join(incident.support.casefold().split()), []).append(incident)
+    ordered = [
+        sorted(group, key=lambda incident: (incident.date, incident.note, incident.support))
+        for group in groups.values()
+    ]
+    ordered.sort(key=lambda group: (group[0].date, group[0].support.casefold()))
+    return tuple(IncidentGroup(group[0].support, tuple(group)) for group in ordered)
+
+
+# -- one service --------------------------------------------------------------------------
+
+
+@dataclass
+class _Log:
+    """What a log says about one service, read once."""
+
+    counted: dict[dt.date, int]
+    sessions: int
+    flags: list[Flag]
+    partial: list[LogEntry]
+    absences: list[LogEntry]
+    absent_minutes: Fraction
+
+
 def _service_gap(
     service: Service, calendar_: SchoolCalendar | None, school_year_days: int
 ) -> ServiceGap:
     window = _window(service, calendar_.period) if calendar_ else None
     days = tuple(calendar_.days(window)) if calendar_ and window else ()
-    rates = {day: daily_rate(service, day, school_year_days) for day in days}
+    rates = _rates(service, days, school_year_days)
     expected = sum(rates.values(), Fraction(0))
-    delivered_by_day, flags, absent = _read_log(service, window, rates) if service.log is not None else ({}, (), 0)
-    if service.log is not None:
-        delivered = sum(delivered_by_day.values())
-    elif service.received is not None:
-        received = service.received
-        delivered = (
-            received.minutes if received.minutes is not None
-            else (received.sessions or 0) * service.minutes
-        )
-    else:
-        delivered = 0
-    missed = max(Fraction(0), expected - delivered)
-    student_absent = min(absent, _round(missed))
     from_log = service.log is not None
+    log = _read_log(service, window, rates) if from_log else None
+    if log is not None:
+        delivered = sum(log.counted.values())
+        delivered_sessions: int | None = log.sessions if service.times else None
+    else:
+        delivered = _received_minutes(service)
+        delivered_sessions = _received_sessions(service)
+    missed = max(Fraction(0), expected - delivered)
+    absent = log.absent_minutes if log else Fraction(0)
+    stretches = _stretches(days, log.counted) if log else ()
     return ServiceGap(
         service=service,
         window=window,
@@ -202,87 +313,135 @@ def _service_gap(
         expected_minutes=expected,
         expected_sessions=expected / service.minutes if service.times else None,
         delivered_minutes=delivered,
-        delivered_sessions=_delivered_sessions(service, delivered_by_day, delivered),
+        delivered_sessions=delivered_sessions,
         missed_minutes=missed,
-        student_absent_minutes=student_absent,
-        owed_minutes=max(Fraction(0), missed - student_absent),
-        weeks=_weeks(rates, delivered_by_day if from_log else None),
-        flags=flags,
-        longest_stretch=_longest_stretch(days, delivered_by_day) if from_log else None,
+        student_absent_minutes=_round(min(absent, missed)),
+        owed_minutes=max(Fraction(0), missed - absent),
+        weeks=_weeks(rates, log.counted if log else None),
+        flags=tuple(log.flags) if log else (),
+        longest_stretch=max((length for _, length in stretches), default=0) if log else None,
         from_log=from_log,
+        stretches_without_service=tuple(run for run, _ in stretches),
+        stretch_school_days=tuple(length for _, length in stretches),
+        partial_sessions=tuple(log.partial) if log else (),
+        student_absences=tuple(log.absences) if log else (),
+        stretch_warning_days=_stretch_warning_days(service, school_year_days),
     )
 
 
-def _read_log(
-    service: Service, window: DateRange | None, rates: dict[dt.date, Fraction]
-) -> tuple[dict[dt.date, int], tuple[Flag, ...], int]:
-    """Minutes that count per day, the entries that do not count, and minutes missed by absence."""
-    assert service.log is not None
-    counted: dict[dt.date, int] = {}
-    flags: list[Flag] = []
-    absent = 0
-    spread = (service.times or 1) > 1
-    for entry in sorted(service.log, key=lambda entry: entry.date):
-        if window is None or entry.date not in window:
-            flags.append(Flag(entry.date, "outside", entry.minutes))
-            continue
-        if entry.reason in NOT_OWED_REASONS:
-            absent += max(0, _session_length(service, entry, rates) - entry.minutes)
-        not_counted = _not_counted_kind(service, entry)
-        if not_counted and entry.minutes:
-            flags.append(Flag(entry.date, not_counted, entry.minutes))
-            continue
-        already = counted.get(entry.date, 0)
-        minutes = entry.minutes
-        if spread and already + minutes > service.minutes:
-            extra = already + minutes - max(already, service.minutes)
-            flags.append(Flag(entry.date, "crammed", extra))
-            minutes -= extra
-        counted[entry.date] = already + minutes
-    return counted, tuple(flags), absent
+def _rates(
+    service: Service, days: tuple[dt.date, ...], school_year_days: int
+) -> dict[dt.date, Fraction]:
+    if service.per == "month":  # the one unit whose share changes from day to day
+        return {day: daily_rate(service, day, school_year_days) for day in days}
+    if not days:
+        return {}
+    rate = daily_rate(service, days[0], school_year_days)
+    return dict.fromkeys(days, rate)
 
 
-def _not_counted_kind(service: Service, entry: LogEntry) -> str | None:
-    if entry.reason == "testing":
-        return "testing"
-    wrong_delivery = entry.delivery and service.delivery and entry.delivery != service.delivery
-    wrong_setting = entry.setting and service.setting and entry.setting != service.setting
-    if entry.reason == "wrong_setting" or wrong_delivery or wrong_setting:
-        return "wrong_setting"
-    return None
+def _received_minutes(service: Service) -> int:
+    received = service.received
+    if received is None:
+        return 0
+    if received.minutes is not None:
+        return received.minutes
+    return (received.sessions or 0) * service.minutes if service.times else 0
 
 
-def _session_length(service: Service, entry: LogEntry, rates: dict[dt.date, Fraction]) -> int:
-    if service.times:
-        return service.minutes
-    return _round(rates.get(entry.date, Fraction(0)))
-
-
-def _delivered_sessions(
-    service: Service, delivered_by_day: dict[dt.date, int], delivered: int
-) -> int | None:
+def _received_sessions(service: Service) -> int | None:
     if not service.times:
         return None
-    if service.received is not None and service.received.sessions is not None:
-        return service.received.sessions
-    return delivered // service.minutes
+    received = service.received
+    if received is None:
+        return 0
+    if received.sessions is not None:
+        return received.sessions
+    return (received.minutes or 0) // service.minutes
 
 
-def _weeks(rates: dict[dt.date, Fraction], delivered: dict[dt.date, int] | None) -> tuple[Week, ...]:
-    by_week: dict[dt.date, list[dt.date]] = {}
-    for day in rates:
-        by_week.setdefault(_monday(day), []).append(day)
+def _entry_order(entry: LogEntry) -> tuple[Any, ...]:
+    """A total order on log entries, so the results never depend on the order of the log."""
+    return (
+        entry.date,
+        -entry.minutes,
+        entry.reason or "",
+        entry.setting or "",
+        entry.delivery or "",
+        entry.note,
+    )
+
+
+def _read_log(service: Service, window: DateRange | None, rates: dict[dt.date, Fraction]) -> _Log:
+    """Minutes that count per day, the entries that do not count, and the absences."""
+    assert service.log is not None
+    log = _Log({}, 0, [], [], [], Fraction(0))
+    session = service.minutes if service.times else None
+    spread = (service.times or 0) >= 2
+    for entry in sorted(service.log, key=_entry_order):
+        if window is None or entry.date not in window:
+            log.flags.append(Flag(entry.date, "outside", entry.minutes, note=entry.note))
+            continue
+        if entry.reason in NOT_OWED_REASONS:
+            # A missed session is one session long; for an IEP that gives only a total, a day
+            # the child was absent sets apart that day's share.
+            length = session if session is not None else rates.get(entry.date, Fraction(0))
+            if entry.minutes < length:
+                log.absent_minutes += length - entry.minutes
+                log.absences.append(entry)
+        kind, detail = _not_counted(service, entry)
+        if kind and entry.minutes:
+            log.flags.append(Flag(entry.date, kind, entry.minutes, detail, entry.note))
+            continue
+        if session is not None and 0 < entry.minutes < session:
+            log.partial.append(entry)
+        minutes = entry.minutes
+        already = log.counted.get(entry.date, 0)
+        if spread and session is not None and already + minutes > session:
+            counted_here = max(0, session - already)
+            log.flags.append(Flag(entry.date, "crammed", minutes - counted_here, note=entry.note))
+            minutes = counted_here
+        if minutes:
+            log.sessions += 1
+        log.counted[entry.date] = already + minutes
+    return log
+
+
+def _not_counted(service: Service, entry: LogEntry) -> tuple[str, str]:
+    """("testing" | "wrong_setting" | "", detail) for one log entry."""
+    if entry.reason == "testing":
+        return "testing", ""
+    if entry.delivery == "push-in" and service.delivery == "pull-out":
+        return "wrong_setting", "push-in"
+    if entry.setting == "group" and service.setting == "individual":
+        return "wrong_setting", "group"
+    if entry.reason == "wrong_setting":
+        return "wrong_setting", ""
+    return "", ""
+
+
+def _weeks(
+    rates: dict[dt.date, Fraction], delivered: dict[dt.date, int] | None
+) -> tuple[Week, ...]:
+    expected: dict[dt.date, Fraction] = {}
+    school_days: dict[dt.date, int] = {}
+    for day, rate in rates.items():
+        monday = _monday(day)
+        expected[monday] = expected.get(monday, Fraction(0)) + rate
+        school_days[monday] = school_days.get(monday, 0) + 1
     delivered_by_week: dict[dt.date, int] = {}
     for day, minutes in (delivered or {}).items():
-        delivered_by_week[_monday(day)] = delivered_by_week.get(_monday(day), 0) + minutes
+        monday = _monday(day)
+        delivered_by_week[monday] = delivered_by_week.get(monday, 0) + minutes
+        expected.setdefault(monday, Fraction(0))  # a make-up on a day without school
     return tuple(
         Week(
             monday=monday,
-            school_days=len(days),
-            expected_minutes=sum((rates[day] for day in days), Fraction(0)),
+            school_days=school_days.get(monday, 0),
+            expected_minutes=expected[monday],
             delivered_minutes=None if delivered is None else delivered_by_week.get(monday, 0),
         )
-        for monday, days in sorted(by_week.items())
+        for monday in sorted(expected)
     )
 
 
@@ -308,18 +467,86 @@ def _merge_weeks(weeks_per_service: Iterable[tuple[Week, ...]]) -> tuple[Week, .
     return tuple(merged[monday] for monday in sorted(merged))
 
 
-def _longest_stretch(days: tuple[dt.date, ...], delivered: dict[dt.date, int]) -> int:
-    longest = current = 0
+def _stretches(
+    days: tuple[dt.date, ...], counted: dict[dt.date, int]
+) -> tuple[tuple[DateRange, int], ...]:
+    """Runs of school days in a row without counted minutes, with their length in school days.
+
+    Service on any day ends a run, even on a day without school (a make-up on a Saturday).
+    """
+    served = sorted(day for day, minutes in counted.items() if minutes)
+    runs: list[tuple[DateRange, int]] = []
+    start: dt.date | None = None
+    end: dt.date | None = None
+    previous: dt.date | None = None
+    length = 0
     for day in days:
-        current = 0 if delivered.get(day) else current + 1
-        longest = max(longest, current)
-    return longest
+        after_previous = bisect.bisect_right(served, previous) if previous else len(served)
+        served_between = after_previous < len(served) and served[after_previous] < day
+        served_today = bool(counted.get(day))
+        if (served_between or served_today) and start is not None and end is not None:
+            runs.append((DateRange(start, end), length))
+            start, length = None, 0
+        if not served_today:
+            start = start or day
+            end, length = day, length + 1
+        previous = day
+    if start is not None and end is not None:
+        runs.append((DateRange(start, end), length))
+    return tuple(runs)
+
+
+def _stretch_warning_days(service: Service, school_year_days: int) -> int:
+    """School days in a row without the service that call for a warning.
+
+    10, or for a service the IEP schedules less often than every 5 school days (once a month,
+    say), twice the usual spacing between its sessions, so a monthly service is not flagged
+    for doing what the IEP says.
+    """
+    if service.per == "week":
+        spacing = Fraction(FULL_WEEK, service.times or 1)
+    elif service.per == "month":
+        spacing = Fraction(WEEKDAYS_IN_A_MONTH, service.times or 1)
+    elif service.times and service.per == "year":
+        spacing = Fraction(school_year_days, service.times)
+    elif service.times and service.start and service.end:
+        spacing = Fraction(_weekdays(service.start, service.end), service.times)
+    else:  # a yearly or overall total without sessions: assume it is given weekly
+        spacing = Fraction(FULL_WEEK)
+    return max(LONG_STRETCH_SCHOOL_DAYS, -(-2 * spacing // 1))
 
 
 def _window(service: Service, period: DateRange) -> DateRange | None:
     start = max(period.start, service.start) if service.start else period.start
     end = min(period.end, service.end) if service.end else period.end
     return DateRange(start, end) if start <= end else None
+
+
+def _percent(delivered: int, expected: Fraction) -> int | None:
+    if not expected:
+        return None
+    return _round(100 * min(Fraction(delivered), expected) / expected)
+
+
+# -- words --------------------------------------------------------------------------------
+
+
+def _labels(gaps: tuple[ServiceGap, ...], language: str) -> dict[int, str]:
+    """Each service's name, with its dates when two services share the name."""
+    names = [gap.service.name.casefold() for gap in gaps]
+    labels: dict[int, str] = {}
+    for index, gap in enumerate(gaps):
+        label = gap.service.name
+        if names.count(names[index]) > 1 and gap.window:
+            label = text(
+                "gap.label_dates",
+                language,
+                service=label,
+                start=short_date(gap.window.start, language),
+                end=short_date(gap.window.end, language),
+            )
+        labels[index] = label
+    return labels
 
 
 def _sentence(gap: ServiceGap, child: str, language: str) -> str:
@@ -331,10 +558,12 @@ def _sentence(gap: ServiceGap, child: str, language: str) -> str:
         "days": plural("unit.school_day", gap.school_days, language),
         "service": _mid_sentence(service.name),
         "child": child,
+        "Child": child[:1].upper() + child[1:],  # at the start of a sentence
         "length": plural("unit.minute", service.minutes, language),
         "expected": plural("unit.minute", _round(gap.expected_minutes), language),
         "delivered": plural("unit.minute", gap.delivered_minutes, language),
         "missed": plural("unit.minute", _round(gap.missed_minutes), language),
+        "absent": plural("unit.minute", gap.student_absent_minutes, language),
     }
     if gap.expected_sessions is not None and gap.delivered_sessions is not None:
         values["expected_sessions"] = plural(
@@ -346,81 +575,237 @@ def _sentence(gap: ServiceGap, child: str, language: str) -> str:
         key = "gap.sentence_minutes"
     if not gap.missed_minutes:
         key += "_met"
-    return text(key, language, **values)
+    sentence = text(key, language, **values)
+    if gap.student_absent_minutes:
+        sentence += " " + text("gap.sentence_absent", language, **values)
+    return sentence
 
 
-def _assumptions(case: Case, gaps: tuple[ServiceGap, ...], language: str) -> Iterator[str]:
-    if case.period is None:
+def _assumptions(
+    case: Case,
+    calendar_: SchoolCalendar | None,
+    gaps: tuple[ServiceGap, ...],
+    language: str,
+) -> Iterator[str]:
+    """Every rule that shaped these numbers, and only those."""
+    if calendar_ is None:
         yield text("gap.assume_no_period", language)
         return
+    period = calendar_.period
     yield text(
         "gap.assume_school_days",
         language,
-        start=long_date(case.period.start, language),
-        end=long_date(case.period.end, language),
-        closed=plural("unit.school_day", _closed_weekdays(case), language),
+        start=long_date(period.start, language),
+        end=long_date(period.end, language),
+        days=plural("unit.school_day", calendar_.count(period), language),
     )
-    units = {gap.service.per for gap in gaps}
-    for unit in ("week", "month", "year", "total"):
-        if unit in units:
-            yield text(f"gap.assume_per_{unit}", language, year_days=case.school_year_days)
-    if any(not gap.from_log for gap in gaps):
+    if calendar_.closed:
+        yield text(
+            "gap.assume_closed",
+            language,
+            closed=plural("gap.unit_weekday", calendar_.closed_weekdays, language),
+            which="; ".join(_closing(days_off, language) for days_off in calendar_.closing),
+        )
+    counted = [gap for gap in gaps if gap.window]
+    for gap in gaps:
+        if gap.window is None:
+            yield text("gap.assume_outside_period", language, service=gap.service.name)
+    if any(gap.window != DateRange(period.start, period.end) for gap in counted):
+        yield text("gap.assume_service_dates", language)
+    with_times = next((gap.service for gap in counted if gap.service.times), None)
+    if with_times is not None and with_times.times:
+        yield text(
+            "gap.assume_times",
+            language,
+            service=_mid_sentence(with_times.name),
+            minutes=number(with_times.minutes),
+            times=number(with_times.times),
+            amount=plural("unit.minute", with_times.minutes * with_times.times, language),
+            unit=text(f"service.total_per_{with_times.per}", language),
+        )
+    yield from _unit_assumptions(case, calendar_, counted, language)
+    if any(gap.service.received is not None and not gap.from_log for gap in counted):
         yield text("gap.assume_count", language)
-    if any(gap.from_log for gap in gaps):
-        yield text("gap.assume_log", language)
-    if any(gap.flags for gap in gaps):
-        yield text("gap.assume_flags", language)
+    nothing = [gap.service.name for gap in counted if not gap.from_log and not gap.service.received]
+    if nothing:
+        yield text("gap.assume_nothing_entered", language, services=", ".join(nothing))
+    yield from _log_assumptions(counted, language)
     yield text("gap.assume_rounding", language)
 
 
-def _warnings(gaps: tuple[ServiceGap, ...], language: str) -> Iterator[str]:
-    for gap in gaps:
-        name = gap.service.name
+def _unit_assumptions(
+    case: Case, calendar_: SchoolCalendar, counted: list[ServiceGap], language: str
+) -> Iterator[str]:
+    units = {gap.service.per for gap in counted}
+    if "week" in units:
+        yield text("gap.assume_per_week", language)
+        weekly = [gap for gap in counted if gap.service.per == "week"]
+        if any(0 < week.school_days < FULL_WEEK for gap in weekly for week in gap.weeks):
+            yield text("gap.assume_partial_weeks", language)
+        if any(_has_closed_week(calendar_, gap) for gap in weekly):
+            yield text("gap.assume_closed_weeks", language)
+    if "month" in units:
+        yield text("gap.assume_per_month", language)
+    if "year" in units:
+        yield text("gap.assume_per_year", language, year_days=number(case.school_year_days))
+    if "total" in units:
+        yield text("gap.assume_per_total", language)
+
+
+def _log_assumptions(counted: list[ServiceGap], language: str) -> Iterator[str]:
+    logged = [gap for gap in counted if gap.from_log]
+    if not logged:
+        return
+    yield text("gap.assume_log", language)
+    if any(gap.partial_sessions for gap in logged):
+        yield text("gap.assume_partial_sessions", language)
+    if any(gap.student_absences for gap in logged):
+        yield text("gap.assume_student_absent", language)
+        if any(gap.student_absences and not gap.service.times for gap in logged):
+            yield text("gap.assume_student_absent_share", language)
+    kinds = {flag.kind for gap in logged for flag in gap.flags}
+    for kind in FLAG_KINDS:
+        if kind in kinds:
+            yield text(f"gap.assume_flag_{kind}", language)
+
+
+def _has_closed_week(calendar_: SchoolCalendar, gap: ServiceGap) -> bool:
+    """Whether the service's dates hold a week whose weekdays are all without school."""
+    if gap.window is None:
+        return False
+    weeks_with_school = {week.monday for week in gap.weeks if week.school_days}
+    start = max(gap.window.start, calendar_.period.start)
+    end = min(gap.window.end, calendar_.period.end)
+    return any(
+        day.weekday() < FULL_WEEK and _monday(day) not in weeks_with_school
+        for day in _dates(start, end)
+    )
+
+
+def _closing(days_off: DateRange, language: str) -> str:
+    if days_off.start == days_off.end:
+        when = long_date(days_off.start, language)
+    else:
+        when = text(
+            "gap.date_range",
+            language,
+            start=long_date(days_off.start, language),
+            end=long_date(days_off.end, language),
+        )
+    if not days_off.label:
+        return when
+    return text("gap.labelled_dates", language, label=days_off.label, dates=when)
+
+
+def _warnings(gaps: tuple[ServiceGap, ...], labels: dict[int, str], language: str) -> Iterator[str]:
+    for index, gap in enumerate(gaps):
+        name = labels[index]
         percent = gap.percent_delivered
         if percent is not None and percent < LOW_DELIVERY_PERCENT:
             yield text("gap.warn_low", language, service=name, percent=percent)
-        if gap.longest_stretch is not None and gap.longest_stretch >= LONG_STRETCH_SCHOOL_DAYS:
+        longest = gap.longest_stretch_range
+        if (
+            longest is not None
+            and gap.longest_stretch is not None
+            and gap.longest_stretch >= gap.stretch_warning_days
+        ):
             yield text(
                 "gap.warn_stretch",
                 language,
                 service=name,
                 days=plural("unit.school_day", gap.longest_stretch, language),
+                start=long_date(longest.start, language),
+                end=long_date(longest.end, language),
             )
+
+
+# -- the report as data and as text --------------------------------------------------------
 
 
 def report_to_dict(report: GapReport) -> dict[str, Any]:
     """The report as JSON-ready data (minutes rounded half up to whole minutes)."""
+    language = report.language
     return {
         "period": _range(report.period),
         "school_days": report.school_days,
-        "services": [_service_dict(gap) for gap in report.services],
+        "services": [_service_dict(gap, language) for gap in report.services],
         "totals": {
             **_minutes_dict(report),
             "percent_delivered": report.percent_delivered,
+            "weeks_short": [week.monday.isoformat() for week in report.weeks if week.fell_short],
         },
         "weeks": [_week_dict(week) for week in report.weeks],
+        "incidents": [
+            {
+                "support": group.support,
+                "count": group.count,
+                "dates": [day.isoformat() for day in group.dates],
+                "notes": [
+                    {"date": incident.date.isoformat(), "note": incident.note}
+                    for incident in group.incidents
+                    if incident.note
+                ],
+            }
+            for group in report.incidents
+        ],
         "assumptions": list(report.assumptions),
         "warnings": list(report.warnings),
+        "sentences": list(report.sentences),
         "sentence": report.sentence,
     }
 
 
-def _service_dict(gap: ServiceGap) -> dict[str, Any]:
+def _service_dict(gap: ServiceGap, language: str) -> dict[str, Any]:
+    service = gap.service
+    longest = gap.longest_stretch_range
     return {
-        "name": gap.service.name,
+        "name": service.name,
+        "minutes": service.minutes,
+        "times": service.times,
+        "per": service.per,
+        "setting": service.setting,
+        "delivery": service.delivery,
         "window": _range(gap.window),
         "school_days": gap.school_days,
+        "from_log": gap.from_log,
         "expected_sessions": _sessions_value(gap.expected_sessions),
         "delivered_sessions": gap.delivered_sessions,
         **_minutes_dict(gap),
         "percent_delivered": gap.percent_delivered,
         "longest_stretch_school_days": gap.longest_stretch,
-        "weeks_short": [week.monday.isoformat() for week in gap.weeks if week.fell_short],
+        "longest_stretch": None
+        if longest is None
+        else {**_range_dict(longest), "school_days": gap.longest_stretch},
+        "stretches_without_service": [
+            {**_range_dict(run), "school_days": days}
+            for run, days in zip(
+                gap.stretches_without_service, gap.stretch_school_days, strict=True
+            )
+        ],
+        "weeks_short": [week.monday.isoformat() for week in gap.weeks_short],
         "weeks": [_week_dict(week) for week in gap.weeks],
+        "partial_sessions": [_entry_dict(entry) for entry in gap.partial_sessions],
+        "student_absences": [_entry_dict(entry) for entry in gap.student_absences],
         "flags": [
-            {"date": flag.date.isoformat(), "kind": flag.kind, "minutes": flag.minutes}
+            {
+                "date": flag.date.isoformat(),
+                "kind": flag.kind,
+                "detail": flag.detail,
+                "minutes": flag.minutes,
+                "description": flag.description(language),
+                "note": flag.note,
+            }
             for flag in gap.flags
         ],
+    }
+
+
+def _entry_dict(entry: LogEntry) -> dict[str, Any]:
+    return {
+        "date": entry.date.isoformat(),
+        "minutes": entry.minutes,
+        "reason": entry.reason,
+        "note": entry.note,
     }
 
 
@@ -440,13 +825,190 @@ def _week_dict(week: Week) -> dict[str, Any]:
         "school_days": week.school_days,
         "expected_minutes": _round(week.expected_minutes),
         "delivered_minutes": week.delivered_minutes,
+        "fell_short": week.fell_short,
     }
 
 
 def _range(window: DateRange | None) -> dict[str, str] | None:
-    if window is None:
-        return None
+    return None if window is None else _range_dict(window)
+
+
+def _range_dict(window: DateRange) -> dict[str, str]:
     return {"start": window.start.isoformat(), "end": window.end.isoformat()}
+
+
+def report_table(report: GapReport) -> str:
+    """The minutes per service and in total, as a plain-text table (what the CLI prints)."""
+    language = report.language
+    header = [text(f"gap.col_{column}", language) for column in _TABLE_COLUMNS]
+    labels = _labels(report.services, language)
+    rows = [
+        _table_row(labels[index], gap, language)
+        for index, gap in enumerate(report.services)
+        if gap.window
+    ]
+    if not rows:
+        return ""
+    if len(rows) > 1:
+        rows.append(_table_row(text("gap.total_row", language), report, language))
+    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first, *numbers = cells
+        padded = [first.ljust(widths[0])]
+        padded += [cell.rjust(widths[index + 1]) for index, cell in enumerate(numbers)]
+        return "  ".join(padded).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+
+
+_TABLE_COLUMNS = ("service", "expected", "delivered", "missed", "absent", "owed", "percent")
+
+
+def _table_row(name: str, result: ServiceGap | GapReport, language: str) -> list[str]:
+    percent = result.percent_delivered
+    return [
+        name,
+        number(_round(result.expected_minutes)),
+        number(result.delivered_minutes),
+        number(_round(result.missed_minutes)),
+        number(result.student_absent_minutes),
+        number(_round(result.owed_minutes)),
+        "" if percent is None else text("gap.percent_value", language, percent=percent),
+    ]
+
+
+def report_text(report: GapReport) -> str:
+    """The whole report in words and a table: what `python -m builder gap CASE` prints."""
+    language = report.language
+    parts = ["\n".join(report.sentences) or text("gap.text_empty", language)]
+    table = report_table(report)
+    if table:
+        parts.append(table)
+    labels = _labels(report.services, language)
+    parts += [
+        _service_details(gap, labels[index], language)
+        for index, gap in enumerate(report.services)
+        if gap.window
+    ]
+    if report.warnings:
+        parts.append(_bullets(text("gap.heading_warnings", language), report.warnings))
+    if report.incidents:
+        parts.append(
+            _bullets(
+                text("gap.heading_incidents", language),
+                [_incident_line(group, language) for group in report.incidents],
+            )
+        )
+    parts.append(_bullets(text("gap.heading_assumptions", language), report.assumptions))
+    return "\n\n".join(parts)
+
+
+def _service_details(gap: ServiceGap, label: str, language: str) -> str:
+    assert gap.window is not None
+    service = gap.service
+    lines = [
+        text(
+            "gap.detail_days",
+            language,
+            days=plural("unit.school_day", gap.school_days, language),
+            start=long_date(gap.window.start, language),
+            end=long_date(gap.window.end, language),
+        )
+    ]
+    if gap.expected_sessions is not None and gap.delivered_sessions is not None:
+        lines.append(
+            text(
+                "gap.detail_sessions",
+                language,
+                expected=number(_shown_sessions(gap.expected_sessions)),
+                delivered=number(gap.delivered_sessions),
+            )
+        )
+    if not gap.from_log and service.received is not None:
+        lines.append(text("gap.detail_count", language))
+    if gap.from_log:
+        short = gap.weeks_short
+        weeks_with_school = sum(1 for week in gap.weeks if week.school_days)
+        line = text(
+            "gap.detail_weeks_short",
+            language,
+            short=number(len(short)),
+            weeks=number(weeks_with_school),
+        )
+        if short:
+            line += " " + text(
+                "gap.detail_weeks_of",
+                language,
+                weeks=", ".join(short_date(week.monday, language) for week in short),
+            )
+        lines.append(line)
+        longest = gap.longest_stretch_range
+        if longest is not None and gap.longest_stretch:
+            lines.append(
+                text(
+                    "gap.detail_longest",
+                    language,
+                    days=plural("unit.school_day", gap.longest_stretch, language),
+                    start=long_date(longest.start, language),
+                    end=long_date(longest.end, language),
+                )
+            )
+        if gap.partial_sessions:
+            lines.append(
+                text(
+                    "gap.detail_partial",
+                    language,
+                    sessions=", ".join(
+                        text(
+                            "gap.detail_partial_one",
+                            language,
+                            date=short_date(entry.date, language),
+                            minutes=number(entry.minutes),
+                            length=number(service.minutes),
+                        )
+                        for entry in gap.partial_sessions
+                    ),
+                )
+            )
+        if gap.student_absences:
+            lines.append(
+                text(
+                    "gap.detail_absent",
+                    language,
+                    dates=", ".join(
+                        short_date(entry.date, language) for entry in gap.student_absences
+                    ),
+                    minutes=plural("unit.minute", gap.student_absent_minutes, language),
+                )
+            )
+        lines += [
+            text(
+                "gap.detail_flag",
+                language,
+                date=short_date(flag.date, language),
+                minutes=plural("unit.minute", flag.minutes, language),
+                what=flag.description(language),
+            )
+            for flag in gap.flags
+        ]
+    title = text("gap.detail_title", language, service=label, line=how_much(service, language))
+    return _bullets(title, lines)
+
+
+def _incident_line(group: IncidentGroup, language: str) -> str:
+    return text(
+        "gap.incident_line",
+        language,
+        support=group.support,
+        times=plural("gap.unit_time", group.count, language),
+        dates="; ".join(long_date(day, language) for day in group.dates),
+    )
+
+
+def _bullets(title: str, lines: Iterable[str]) -> str:
+    return "\n".join([title, *(f"- {line}" for line in lines)])
 
 
 def _sessions_value(sessions: Fraction | None) -> float | int | None:
@@ -477,25 +1039,22 @@ def _mid_sentence(name: str) -> str:
     return name
 
 
-def _closed_weekdays(case: Case) -> int:
-    assert case.period is not None
-    period = case.period
-    return sum(
-        1
-        for day in _dates(period.start, period.end)
-        if day.weekday() < FULL_WEEK and any(day in closed for closed in case.no_school)
-    )
-
-
 def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     for offset in range((end - start).days + 1):
         yield start + dt.timedelta(days=offset)
 
 
 def _weekdays(start: dt.date, end: dt.date) -> int:
-    return sum(1 for day in _dates(start, end) if day.weekday() < FULL_WEEK)
+    """Monday-to-Friday days from `start` to `end`, both included (0 when end < start)."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    full_weeks, rest = divmod(days, 7)
+    first = start.weekday()
+    return full_weeks * FULL_WEEK + sum(1 for offset in range(rest) if (first + offset) % 7 < 5)
 
 
+@cache
 def _weekdays_in_month(year: int, month: int) -> int:
     last = calendar.monthrange(year, month)[1]
     return _weekdays(dt.date(year, month, 1), dt.date(year, month, last))
@@ -506,13 +1065,18 @@ def _monday(day: dt.date) -> dt.date:
 
 
 __all__ = [
+    "FLAG_KINDS",
     "Flag",
     "GapReport",
+    "IncidentGroup",
     "SchoolCalendar",
     "ServiceGap",
     "Week",
     "compute_gap",
     "daily_rate",
+    "group_incidents",
+    "report_table",
+    "report_text",
     "report_to_dict",
     "rounded",
 ]

@@ -3,12 +3,18 @@
 A template is plain text. Its first line is `Subject: ...`, then a blank line, then the body.
 Every fact comes from the case and its gap report; a missing fact shows as [a bracketed blank]
 so a half-filled case still gives a readable draft.
+
+The context every template receives is built here, once, from the case: the IEP's service
+lines, the gap sentence and tables, the earlier letters and replies by date, the meeting, the
+conversation to confirm, the refusal, the complaint's parts, and the state's rules where they
+differ (California: Ed. Code 56343.5 and 56504).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -17,14 +23,26 @@ from urllib.parse import quote
 
 import jinja2
 
-from builder.case import Case, Person, Service
-from builder.gap import GapReport, compute_gap, rounded
+from builder.case import Case, DateRange, LogEntry, Person
+from builder.gap import (
+    NOT_COUNTED_REASONS,
+    NOT_OWED_REASONS,
+    GapReport,
+    ServiceGap,
+    compute_gap,
+    report_table,
+    rounded,
+)
 from builder.i18n import long_date, number, plural, text
+from builder.jurisdictions import get_state
+from builder.service_line import describe_service
 
 LETTERS_DIR = Path(__file__).resolve().parent.parent / "letters"
 REPLY_DAYS = 10
 # Mail apps and browsers cut long mailto: links; past this the page offers Copy instead.
 MAILTO_LIMIT = 1800
+CALIFORNIA = "CA"
+TEXAS = "TX"  # where the IEP team is called the ARD committee
 
 
 @dataclass(frozen=True)
@@ -38,6 +56,7 @@ class LetterInfo:
     to: str
     cc: tuple[str, ...]
     needs: tuple[str, ...]
+    reply_days: int = REPLY_DAYS
 
 
 @dataclass(frozen=True)
@@ -56,15 +75,18 @@ class Letter:
 
 @cache
 def catalogue() -> tuple[LetterInfo, ...]:
-    """Every letter, in the order of the guide's steps."""
+    """Every letter, in the order of the guide's steps (the file's order within a step)."""
     data = json.loads((LETTERS_DIR / "catalogue.json").read_text(encoding="utf-8"))
     letters = (
-        LetterInfo(
-            **{**entry, "cc": tuple(entry["cc"]), "needs": tuple(entry["needs"])}
-        )
+        LetterInfo(**{**entry, "cc": tuple(entry["cc"]), "needs": tuple(entry["needs"])})
         for entry in data["letters"]
     )
     return tuple(sorted(letters, key=lambda info: info.step))
+
+
+def known_letters() -> frozenset[str]:
+    """The names of the catalogue's letters (anything else in letters_sent is shown as typed)."""
+    return frozenset(info.name for info in catalogue())
 
 
 def letter_info(name: str) -> LetterInfo:
@@ -82,20 +104,35 @@ def render_letter(
     info = letter_info(name)
     report = report if report is not None else compute_gap(case)
     template = _environment(case.language).get_template(info.template)
-    rendered = template.render(_context(case, report, today))
+    rendered = template.render(_context(case, report, today, info))
     subject_line, _, body = rendered.partition("\n")
     return Letter(
         name=name,
         subject=subject_line.removeprefix("Subject:").strip(),
         body=_tidy(body),
         to=_contact(case, info.to),
-        cc=tuple(_contact(case, role) for role in info.cc),
+        cc=tuple(person for person in (_contact(case, role) for role in info.cc) if person.name),
     )
 
 
 def missing_facts(name: str, case: Case) -> tuple[str, ...]:
     """The paths of the facts `name` needs that the case does not have yet."""
     return tuple(path for path in letter_info(name).needs if not _has(case, path))
+
+
+def missing_in_words(name: str, case: Case) -> tuple[str, ...]:
+    """What `name` still needs, in plain words ("the case manager's name")."""
+    return tuple(need_label(path, case.language) for path in missing_facts(name, case))
+
+
+def need_label(path: str, language: str = "en") -> str:
+    """A fact's path (contacts.director.name) as a reader says it (the director's name)."""
+    return text(f"need.{path}", language)
+
+
+def reply_date(today: dt.date, days: int = REPLY_DAYS) -> dt.date:
+    """The date a letter sent `today` asks for an answer by."""
+    return today + dt.timedelta(days=days)
 
 
 def mailto_url(letter: Letter) -> str | None:
@@ -108,64 +145,346 @@ def mailto_url(letter: Letter) -> str | None:
     return url if len(url) <= MAILTO_LIMIT else None
 
 
-def describe_service(service: Service, language: str) -> str:
-    """The service line as the IEP writes it: Speech-language therapy, 30 minutes, 2 times per week."""
-    how_often = (
-        text(f"service.times_per_{service.per}", language, times=number(service.times))
-        if service.times
-        else text(f"service.total_per_{service.per}", language)
-    )
-    parts = [service.name, plural("unit.minute", service.minutes, language), how_often]
-    where = [text(f"service.{value}", language) for value in (service.setting, service.delivery)
-             if value]
-    line = ", ".join(part for part in parts if part)
-    return f"{line} ({', '.join(where)})" if where else line
+# -- the missed-services table of the make-up request and the complaint ------------------------
+
+# A run of school days this long with nothing logged at all is a gap in itself (a full school week).
+UNLOGGED_RUN_SCHOOL_DAYS = 5
 
 
-def gap_table(report: GapReport, language: str) -> str:
-    """The missed-services table, in plain text that survives email."""
-    header = [text(f"table.{column}", language) for column in _TABLE_COLUMNS]
-    rows = [
-        [
-            gap.service.name,
-            number(rounded(gap.expected_minutes)),
-            number(gap.delivered_minutes),
-            number(rounded(gap.missed_minutes)),
-            number(rounded(gap.owed_minutes)),
-        ]
-        for gap in report.services
-        if gap.window
+def dates_without_service(gap: ServiceGap) -> tuple[DateRange, ...] | None:
+    """The dates a service was not provided, or None when only a count is known.
+
+    The dated log's missed sessions (nothing delivered, for a reason on the school's side),
+    one day each; and, from the gap report's runs of school days without service, each stretch
+    of a full school week or more in which nothing at all was logged. Shorter runs are the
+    normal spacing between sessions (Tuesday to Thursday), so they are not listed.
+    """
+    if not gap.from_log or gap.window is None:
+        return None
+    window = gap.window
+    log = _log(gap)
+    missed = [
+        DateRange(entry.date, entry.date)
+        for entry in log
+        if entry.date in window and entry.minutes == 0 and entry.reason not in NOT_OWED_REASONS
     ]
-    if not rows:
-        return ""
-    if len(rows) > 1:
-        rows.append(
-            [
-                text("table.total", language),
-                number(rounded(report.expected_minutes)),
-                number(report.delivered_minutes),
-                number(rounded(report.missed_minutes)),
-                number(rounded(report.owed_minutes)),
-            ]
+    runs: tuple[DateRange, ...] = tuple(getattr(gap, "stretches_without_service", ()))
+    lengths: tuple[int, ...] = tuple(getattr(gap, "stretch_school_days", ()))
+    logged = sorted({entry.date for entry in log})
+    unlogged: list[DateRange] = []
+    for run, school_days in zip(runs, lengths, strict=False):
+        # Days off inside the run might all fall in one part of it: count them against each.
+        closed = _weekdays(run.start, run.end) - school_days
+        for part in _split(run, [day for day in logged if day in run]):
+            if _weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
+                unlogged.append(part)
+    return tuple(sorted([*missed, *unlogged], key=lambda run: run.start))
+
+
+def _split(run: DateRange, cuts: list[dt.date]) -> list[DateRange]:
+    """The parts of `run` between the (sorted) dates in `cuts`, those dates left out."""
+    parts = []
+    start = run.start
+    for cut in cuts:
+        if cut > start:
+            parts.append(DateRange(start, cut - dt.timedelta(days=1)))
+        start = cut + dt.timedelta(days=1)
+    if start <= run.end:
+        parts.append(DateRange(start, run.end))
+    return parts
+
+
+def _weekdays(start: dt.date, end: dt.date) -> int:
+    return sum(
+        1
+        for offset in range((end - start).days + 1)
+        if (start + dt.timedelta(days=offset)).weekday() < 5
+    )
+
+
+def partial_sessions(gap: ServiceGap) -> tuple[LogEntry, ...] | None:
+    """Sessions given but shorter than the IEP's, or None when only a count is known."""
+    if not gap.from_log or gap.window is None:
+        return None
+    found = getattr(gap, "partial_sessions", None)
+    if found is not None:
+        return tuple(found)
+    if not gap.service.times:
+        return ()
+    window = gap.window
+    skipped = NOT_OWED_REASONS | NOT_COUNTED_REASONS
+    return tuple(
+        entry
+        for entry in _log(gap)
+        if entry.date in window
+        and 0 < entry.minutes < gap.service.minutes
+        and entry.reason not in skipped
+    )
+
+
+def student_absences(gap: ServiceGap) -> tuple[LogEntry, ...]:
+    """Logged sessions missed because the child was absent (shown apart, not counted as owed)."""
+    found = getattr(gap, "student_absences", None)
+    if found is not None:
+        return tuple(found)
+    if gap.window is None:
+        return ()
+    window = gap.window
+    return tuple(
+        entry for entry in _log(gap) if entry.date in window and entry.reason in NOT_OWED_REASONS
+    )
+
+
+def not_counted(gap: ServiceGap, language: str) -> tuple[str, ...]:
+    """Logged minutes not counted as service: 'October 27 (30 minutes: used for testing)'."""
+    lines = []
+    for flag in gap.flags:
+        if flag.kind == "outside":
+            continue
+        describe = getattr(flag, "description", None)
+        what = describe(language) if describe else text(f"missed.flag_{flag.kind}", language)
+        lines.append(
+            text(
+                "missed.flag",
+                language,
+                date=day_text(flag.date, language),
+                minutes=plural("unit.minute", flag.minutes, language),
+                what=what,
+            )
         )
-    widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
-
-    def line(cells: list[str]) -> str:
-        first, *numbers = cells
-        padded = [first.ljust(widths[0])]
-        padded += [cell.rjust(widths[index + 1]) for index, cell in enumerate(numbers)]
-        return "  ".join(padded).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
-    return "\n".join([line(header), rule, *(line(row) for row in rows)])
+    return tuple(lines)
 
 
-_TABLE_COLUMNS = ("service", "expected", "delivered", "missed", "owed")
+def missed_services_table(report: GapReport, language: str, *, child: str = "") -> str:
+    """Per service: the IEP line, dates without service, partial sessions and minutes owed.
+
+    One labelled block per service rather than columns: date lists are long, and email on a
+    phone wraps wide columns out of line. Minutes logged but not counted and the child's own
+    absences are listed too, so the minutes owed can be checked line by line.
+    """
+    blocks = []
+    for gap in report.services:
+        if gap.window is None or not gap.missed_minutes:
+            continue
+        missed = dates_without_service(gap)
+        partial = partial_sessions(gap)
+        lines = [describe_service(gap.service, language)]
+        if missed is None:
+            lines.append("- " + text("missed.count_only", language))
+        else:
+            dates = dates_text(missed, language) or text("missed.none", language)
+            lines.append("- " + text("missed.dates", language, dates=dates))
+            shown = _and_list(
+                (
+                    text(
+                        "missed.partial_session",
+                        language,
+                        date=day_text(entry.date, language),
+                        minutes=number(entry.minutes),
+                        length=number(gap.service.minutes),
+                    )
+                    for entry in partial or ()
+                ),
+                language,
+                separator="; ",
+            )
+            lines.append(
+                "- "
+                + text("missed.partial", language, partial=shown or text("missed.none", language))
+            )
+            flagged = not_counted(gap, language)
+            if flagged:
+                lines.append("- " + text("missed.not_counted", language, lines="; ".join(flagged)))
+            absent = student_absences(gap)
+            if absent:
+                days = dates_text((DateRange(e.date, e.date) for e in absent), language)
+                lines.append(
+                    "- "
+                    + text(
+                        "missed.absent",
+                        language,
+                        dates=days,
+                        child=child or text("gap.your_child", language),
+                    )
+                )
+        lines.append(
+            "- " + text("missed.owed", language, minutes=number(rounded(gap.owed_minutes)))
+        )
+        blocks.append("\n".join(lines))
+    if not blocks:
+        return ""
+    if len(blocks) > 1:
+        blocks.append(
+            text("missed.total_owed", language, minutes=number(rounded(report.owed_minutes)))
+        )
+    return "\n\n".join(blocks)
 
 
-def _context(case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
+def dates_text(ranges: Iterable[DateRange], language: str) -> str:
+    """September 24; October 6, 8 and 13; November 3 to 5 (the year only when it changes)."""
+    ordered = sorted(ranges, key=lambda day: (day.start, day.end))
+    if not ordered:
+        return ""
+    years = {day.start.year for day in ordered} | {day.end.year for day in ordered}
+    with_year = len(years) > 1
+    chunks: list[tuple[dt.date, list[int]] | DateRange] = []
+    for day in ordered:
+        last = chunks[-1] if chunks else None
+        if day.start != day.end:
+            chunks.append(day)
+        elif isinstance(last, tuple) and (last[0].year, last[0].month) == (
+            day.start.year,
+            day.start.month,
+        ):
+            last[1].append(day.start.day)
+        else:
+            chunks.append((day.start, [day.start.day]))
+    parts = []
+    for chunk in chunks:
+        if isinstance(chunk, DateRange):
+            parts.append(range_text(chunk, language, with_year=with_year))
+        else:
+            first, days = chunk
+            month = _month(first, language)
+            listed = _and_list((str(day) for day in days), language)
+            key = "date.days_in_month_year" if with_year else "date.days_in_month"
+            parts.append(text(key, language, month=month, days=listed, year=first.year))
+    return "; ".join(parts)
+
+
+def range_text(window: DateRange, language: str, *, with_year: bool = False) -> str:
+    """October 2 to 14, or October 28 to November 4."""
+    if window.start == window.end:
+        return day_text(window.start, language, with_year=with_year)
+    if (window.start.year, window.start.month) == (window.end.year, window.end.month):
+        key = "date.range_in_month_year" if with_year else "date.range_in_month"
+        return text(
+            key,
+            language,
+            month=_month(window.start, language),
+            start=window.start.day,
+            end=window.end.day,
+            year=window.start.year,
+        )
+    return text(
+        "date.range",
+        language,
+        start=day_text(window.start, language, with_year=with_year),
+        end=day_text(window.end, language, with_year=with_year),
+    )
+
+
+def day_text(day: dt.date, language: str, *, with_year: bool = False) -> str:
+    """October 22 (the long date without its year, unless asked)."""
+    if with_year:
+        return long_date(day, language)
+    return text("date.month_day", language, month=_month(day, language), day=day.day)
+
+
+def weekday_date(day: dt.date, language: str) -> str:
+    """Tuesday, December 1, 2026."""
+    weekday = text("date.weekday_names", language).split("|")[day.weekday()]
+    return text("date.weekday_long", language, weekday=weekday, date=long_date(day, language))
+
+
+def sent_phrase(letter: str, language: str) -> str:
+    """What a sent letter was, for a sentence: 'a request for an IEP team meeting'."""
+    if letter in known_letters():
+        return text(f"sent.{letter}", language)
+    return letter
+
+
+def history(case: Case, *, today: dt.date) -> tuple[str, ...]:
+    """The written record so far, oldest first, one entry each (letters, replies, the meeting and
+    what was agreed, conversations, refusals), up to `today`. An entry may carry indented lines."""
+    language = case.language
+    entries: list[tuple[dt.date, int, str]] = []
+    refusal = case.refusal
+    told_by = None
+    if refusal.date and refusal.what:
+        # A refusal heard in a conversation is one entry: "Ms. Lee let me know on the phone that..."
+        told_by = next(
+            (
+                talk
+                for talk in case.conversations
+                if talk.date == refusal.date and (not refusal.by or talk.person == refusal.by)
+            ),
+            None,
+        )
+        who = (
+            refusal.by
+            or (told_by.person if told_by else "")
+            or text("history.the_school", language)
+        )
+        how = _how(told_by.how, language) if told_by else ""
+        entries.append(
+            (
+                refusal.date,
+                4,
+                text(
+                    "history.refusal",
+                    language,
+                    by=who,
+                    how=f" {how}" if how else "",
+                    what=refusal.what,
+                ),
+            )
+        )
+    for sent in case.letters_sent:
+        phrase = sent_phrase(sent.letter, language)
+        key = "history.sent_to" if sent.to else "history.sent"
+        entries.append((sent.date, 0, text(key, language, what=phrase, to=sent.to)))
+    for talk in case.conversations:
+        if talk is told_by:
+            continue
+        how = _how(talk.how, language)
+        entries.append(
+            (
+                talk.date,
+                1,
+                text(
+                    "history.conversation",
+                    language,
+                    person=talk.person or text("history.someone", language),
+                    how=f" {how}" if how else "",
+                ),
+            )
+        )
+    meeting = case.meeting
+    if meeting.held_on:
+        if meeting.agreed:
+            lines = [text("history.meeting_agreed", language)]
+            lines.extend(f"  - {point}" for point in meeting.agreed)
+        else:
+            lines = [text("history.meeting", language)]
+        entries.append((meeting.held_on, 2, "\n".join(lines)))
+    for reply in case.replies:
+        who = reply.sender or text("history.someone", language)
+        if reply.summary:
+            line = text("history.reply", language, sender=who, summary=reply.summary)
+        else:
+            line = text("history.reply_no_summary", language, sender=who)
+        entries.append((reply.date, 3, line))
+    return tuple(
+        f"{long_date(day, language)}: {line}"
+        for day, _, line in sorted(entries, key=lambda entry: (entry[0], entry[1]))
+        if day <= today
+    )
+
+
+# -- the template context ----------------------------------------------------------------------
+
+
+def _context(case: Case, report: GapReport, today: dt.date, info: LetterInfo) -> dict[str, Any]:
     language = case.language
     period = case.period
+    state = get_state(case.state) if case.state else None
+    child_name = case.child.name
+    earlier = sorted(
+        (sent for sent in case.letters_sent if sent.date <= today), key=lambda sent: sent.date
+    )
+    replies = sorted((reply for reply in case.replies if reply.date <= today), key=_by_date)
+    windows = [gap for gap in report.services if gap.window]
     return {
         "case": case,
         "parent": case.parent,
@@ -173,15 +492,116 @@ def _context(case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
         "contacts": case.contacts,
         "gap": report,
         "today": long_date(today, language),
-        "reply_by": long_date(today + dt.timedelta(days=REPLY_DAYS), language),
+        "reply_by": long_date(_reply_by(case, today, info), language),
+        "is_california": case.state == CALIFORNIA,
+        "state": state,
+        "agency": state.agency if state else "",
+        "state_name": state.name if state else "",
         "period_start": long_date(period.start, language) if period else _blank("start date"),
         "period_end": long_date(period.end, language) if period else _blank("end date"),
         "service_lines": [describe_service(service, language) for service in case.services]
         or [_blank("the service line from the IEP")],
-        "gap_table": gap_table(report, language),
-        "owed_minutes": number(rounded(report.owed_minutes)),
+        "service_names": _and_list(
+            (_mid_sentence(service.name) for service in case.services), language
+        ),
+        "has_gap": any(gap.missed_minutes for gap in windows),
+        "gap_table": report_table(report),
+        "missed_table": missed_services_table(report, language, child=child_name),
+        "owed_minutes": number(rounded(report.owed_minutes)) if report.owed_minutes else "",
+        "absent_minutes": report.student_absent_minutes,
         "missed_minutes": number(rounded(report.missed_minutes)),
+        "incidents": [
+            text(
+                "incident.line_note" if incident.note else "incident.line",
+                language,
+                date=long_date(incident.date, language),
+                support=incident.support,
+                note=incident.note,
+            )
+            for incident in sorted(case.incidents, key=_by_date)
+        ],
+        "earlier_dates": _and_list((long_date(sent.date, language) for sent in earlier), language),
+        "earlier_count": len(earlier),
+        "iep_team_a": text("team.a_texas" if case.state == TEXAS else "team.a", language),
+        "last_reply": long_date(replies[-1].date, language) if replies else "",
+        "history": history(case, today=today),
+        "conversation": _conversation(case, today, language),
+        "meeting": {
+            "offered": [
+                text(
+                    "meeting.offered_time" if offer.time else "meeting.offered_day",
+                    language,
+                    day=weekday_date(offer.date, language),
+                    time=offer.time,
+                )
+                for offer in case.meeting.offered
+            ],
+            "held_on": long_date(case.meeting.held_on, language) if case.meeting.held_on else "",
+            "agreed": list(case.meeting.agreed),
+            "attendees": list(case.meeting.attendees),
+        },
+        "refusal": {
+            "date": long_date(case.refusal.date, language) if case.refusal.date else "",
+            "by": case.refusal.by,
+            "what": case.refusal.what,
+        },
+        "proposed_schedule": case.compensatory.proposed_schedule,
+        "complaint": case.complaint,
+        "records_from": long_date(period.start, language) if period else "",
+        "one_year": _one_year(case, report, today) if info.name == "state-complaint" else {},
     }
+
+
+def _one_year(case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
+    """The dates the complaint alleges, for its sentence on the one-year limit (300.153(c))."""
+    # Imported here: builder.complaint reads this module's tables.
+    from builder.complaint import one_year_before, one_year_check
+
+    language = case.language
+    check = one_year_check(case, today=today, report=report)
+    if check.oldest is None or check.newest is None or check.all_too_old:
+        return {"start": "", "end": "", "all_within": False}
+    cutoff = one_year_before(today)
+    return {
+        "start": long_date(max(check.oldest, cutoff), language),
+        "end": long_date(check.newest, language),
+        "all_within": not check.too_old,
+    }
+
+
+def _reply_by(case: Case, today: dt.date, info: LetterInfo) -> dt.date:
+    """The letter's reply date; a meeting request asks for an answer before the first time it
+    offers (when that leaves at least a day), so the times offered are still open."""
+    answer_by = reply_date(today, info.reply_days)
+    if info.name == "meeting-request":
+        offered = [offer.date for offer in case.meeting.offered if offer.date > today]
+        if offered:
+            day_before = min(offered) - dt.timedelta(days=1)
+            if day_before > today:
+                answer_by = min(answer_by, day_before)
+    return answer_by
+
+
+def _conversation(case: Case, today: dt.date, language: str) -> dict[str, Any]:
+    talks = [talk for talk in case.conversations if talk.date <= today]
+    if not talks:
+        return {"date": "", "when": "", "person": "", "points": []}
+    talk = max(talks, key=_by_date)
+    on = (
+        text("conversation.today", language)
+        if talk.date == today
+        else text("conversation.on_date", language, date=long_date(talk.date, language))
+    )
+    return {
+        "date": long_date(talk.date, language),
+        "when": " ".join(part for part in (_how(talk.how, language), on) if part),
+        "person": talk.person,
+        "points": list(talk.points),
+    }
+
+
+def _how(how: str | None, language: str) -> str:
+    return text(f"conversation.how_{how}", language) if how else ""
 
 
 @cache
@@ -196,6 +616,7 @@ def _environment(language: str) -> jinja2.Environment:
     )
     environment.filters["blank"] = lambda value, label: value or _blank(label)
     environment.filters["long_date"] = lambda day: long_date(day, language)
+    environment.filters["mid_sentence"] = _mid_sentence
     return environment
 
 
@@ -215,8 +636,27 @@ def _tidy(body: str) -> str:
 
 def _contact(case: Case, role: str) -> Person:
     contacts = case.contacts
-    people = {"case_manager": contacts.case_manager, "director": contacts.director}
-    return people.get(role, Person(name=role))
+    if role == "case_manager":
+        return contacts.case_manager
+    if role == "director":
+        return contacts.director
+    if role == "district":
+        # Who gets the state complaint's copy (34 CFR 300.153(d)): the director, else the district.
+        if contacts.director.name:
+            return contacts.director
+        return Person(name=contacts.district)
+    if role == "state_agency":
+        state = get_state(case.state) if case.state else None
+        if state is None:
+            return Person()
+        return Person(name=state.agency, email=state.email_address or "")
+    if role == "conversation":
+        talks = sorted(case.conversations, key=_by_date)
+        person = talks[-1].person if talks else ""
+        if not person or person == contacts.case_manager.name:
+            return contacts.case_manager
+        return Person(name=person)
+    return Person(name=role)
 
 
 def _has(case: Case, path: str) -> bool:
@@ -224,3 +664,31 @@ def _has(case: Case, path: str) -> bool:
     for part in path.split("."):
         value = getattr(value, part, None)
     return bool(value)
+
+
+def _log(gap: ServiceGap) -> list[LogEntry]:
+    return sorted(gap.service.log or (), key=lambda entry: entry.date)
+
+
+def _by_date(item: Any) -> dt.date:
+    day: dt.date = item.date
+    return day
+
+
+def _month(day: dt.date, language: str) -> str:
+    return text("month.names", language).split("|")[day.month - 1]
+
+
+def _and_list(items: Iterable[str], language: str, *, separator: str = ", ") -> str:
+    """a, b and c (the list's own words, joined the way the language joins them)."""
+    words = [item for item in items if item]
+    if len(words) < 2:
+        return "".join(words)
+    return text("list.and", language, head=separator.join(words[:-1]), last=words[-1])
+
+
+def _mid_sentence(name: str) -> str:
+    """'Speech-language therapy' reads 'speech-language therapy' mid-sentence; 'OT' stays."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name

@@ -4,6 +4,7 @@
 - on_page_markdown: swap each `<!-- widget: ... -->` line for a token, and render the widget;
 - on_page_content: put the pre-rendered widget's HTML where its token landed (after Markdown, so
   Markdown never rewrites the widget's HTML, whose letter text keeps its blank lines);
+- on_post_page: add the page's Content-Security-Policy (the site itself only);
 - on_post_build: copy the self-hosted runtime and the Python archive into the site.
 """
 
@@ -11,12 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from builder.site_build import Runtime, RuntimeMissing
+from builder.site_build import Runtime, RuntimeMissing, with_content_security_policy
 from builder.widgets import NEEDS_FORM, Marker, parse_marker, render_widget
 
 _runtime: Runtime | None = None
@@ -57,6 +59,10 @@ def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -
     return html
 
 
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    return with_content_security_policy(output)
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     assert _runtime is not None
     _runtime.write(Path(config.site_dir))
@@ -74,5 +80,3 @@ def _widget_html(marker: Marker, page: Page, *, with_form: bool, number: int) ->
 def _token(number: int) -> str:
     """A raw-HTML placeholder: Markdown stashes it untouched (no abbreviations, no paragraph)."""
     return f'<div data-iep-widget="{number}"></div>'
-
-

@@ -6,9 +6,11 @@ content hash, so a returning reader never mixes an old cached runtime with new p
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import json
+import re
 import shutil
 import zipfile
 from dataclasses import dataclass
@@ -113,7 +115,7 @@ class Runtime:
 
 
 def python_archive() -> bytes:
-    """builder/, letters/, jinja2 and markupsafe as one deterministic zip (same input, same bytes)."""
+    """builder/, letters/, jinja2 and markupsafe in one zip; the same input gives the same bytes."""
     entries: dict[str, bytes] = {}
     builder = Path(__file__).resolve().parent
     for path in _files(builder):
@@ -155,3 +157,46 @@ def _npm_version(package: str) -> str:
         raise RuntimeMissing(f"{manifest} is missing: run `make build` (it runs `npm ci`).")
     version: str = json.loads(manifest.read_text(encoding="utf-8"))["version"]
     return version
+
+
+# Only the site itself. Pyodide needs 'wasm-unsafe-eval' to compile WebAssembly and 'unsafe-eval'
+# for the JavaScript its foreign-function interface builds at run time (without it Python does not
+# start). Every page carries the same policy because instant navigation keeps the first page's.
+# Material's few inline scripts are allowed by their hashes; styles allow inline because Material
+# and PyScript set style attributes. No other host is named anywhere.
+CSP_DIRECTIVES = (
+    "default-src 'self'",
+    "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' {hashes}",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    "connect-src 'self'",
+    "worker-src 'self' blob:",
+    "object-src 'none'",
+    "frame-src 'none'",
+    "base-uri 'self'",
+    "form-action 'none'",
+)
+_INLINE_SCRIPT = re.compile(r"<script(?P<attributes>[^>]*)>(?P<body>.*?)</script>", re.S)
+
+
+def content_security_policy(html: str) -> str:
+    """The policy for one page: the site itself, plus the hashes of the page's inline scripts."""
+    hashes = sorted(
+        {
+            "'sha256-"
+            + base64.b64encode(hashlib.sha256(match["body"].encode()).digest()).decode()
+            + "'"
+            for match in _INLINE_SCRIPT.finditer(html)
+            if "src=" not in match["attributes"]
+            and "application/json" not in match["attributes"]
+            and match["body"].strip()
+        }
+    )
+    return "; ".join(CSP_DIRECTIVES).format(hashes=" ".join(hashes)).replace("  ", " ")
+
+
+def with_content_security_policy(html: str) -> str:
+    """The page with its policy as the first element of <head>."""
+    meta = f'<meta http-equiv="Content-Security-Policy" content="{content_security_policy(html)}">'
+    return html.replace("<head>", f"<head>\n    {meta}", 1)

@@ -1,4 +1,4 @@
-"""The HTML of the tools inside the pages, rendered by the same code at build time and in the browser.
+"""The HTML of the tools in the pages, rendered by the same code at build time and in the browser.
 
 At build time every widget is rendered with the example case, so a page is complete before Python
 starts; in the browser the adapter keeps the form the parent types into and re-renders the parts
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
@@ -18,11 +19,14 @@ from urllib.parse import quote
 import jinja2
 
 from builder.case import Case, load_case
+from builder.form_document import get_path
 from builder.gap import GapReport, compute_gap, rounded
 from builder.i18n import messages, number, short_date
 from builder.jurisdictions import load_states
 from builder.letters import Letter, letter_info, mailto_url, render_letter
 
+EMPTY_DOCUMENT: Mapping[str, Any] = {"version": 1}
+_FORM_TEMPLATES = {"facts": "facts-form", "calculator": "calculator-form"}
 # The kinds that carry the facts form: the first of them on a page shows it, the others use it.
 NEEDS_FORM = frozenset({"letter", "gap"})
 CHART_HEIGHT = 120
@@ -89,8 +93,7 @@ def render_letter_widget(
         letter=letter,
         mailto=mailto_url(letter),
         download_href=letter_download_href(letter),
-        with_form=with_form,
-        form=form_spec(),
+        facts_form=render_case_panel(uid=uid) if with_form else "",
         t=messages(language),
     )
 
@@ -99,10 +102,55 @@ def render_gap_widget(*, uid: str, with_form: bool, language: str = "en") -> str
     """The gap calculator, showing the example case's numbers."""
     return _template("gap.html.j2").render(
         uid=uid,
-        with_form=with_form,
-        form=form_spec(),
+        facts_form=render_case_panel(uid=uid) if with_form else "",
+        calculator_form=render_form("calculator", EMPTY_DOCUMENT, uid=uid),
         results=render_gap_results(compute_gap(example_case()), uid=uid, language=language),
         t=messages(language),
+    )
+
+
+def render_form(
+    section: str,
+    document: Mapping[str, Any],
+    *,
+    uid: str,
+    problems: Mapping[str, str] | None = None,
+    live: bool = False,
+    language: str = "en",
+) -> str:
+    """One part of the form ("facts" or "calculator") showing what the case document holds.
+
+    `live` is for the browser: its buttons work at once (the build's wait for Python).
+    """
+    t = messages(language)
+
+    def value(path: str) -> str:
+        found = get_path(document, path)
+        return "" if found is None or isinstance(found, dict | list) else str(found)
+
+    def count(path: str, minimum: int) -> int:
+        found = get_path(document, path)
+        return max(minimum, len(found) if isinstance(found, list) else 0)
+
+    def service_name(index: int) -> str:
+        return value(f"services.{index}.name") or t["form.unnamed_service"].format(n=index + 1)
+
+    return _template(f"{_FORM_TEMPLATES[section]}.html.j2").render(
+        uid=uid,
+        form=form_spec(),
+        t=t,
+        value=value,
+        count=count,
+        service_name=service_name,
+        problems=problems or {},
+        live=live,
+    )
+
+
+def render_case_panel(*, uid: str, language: str = "en") -> str:
+    """The facts form with the case tools (remember, export, import, forget)."""
+    return _template("case-panel.html.j2").render(
+        uid=uid, facts_form=render_form("facts", EMPTY_DOCUMENT, uid=uid), t=messages(language)
     )
 
 
@@ -154,9 +202,7 @@ def _chart(report: GapReport, language: str) -> dict[str, Any]:
     bars = []
     for index, week in enumerate(report.weeks):
         expected = rounded(week.expected_minutes) * plot // top
-        delivered = (
-            None if week.delivered_minutes is None else week.delivered_minutes * plot // top
-        )
+        delivered = None if week.delivered_minutes is None else week.delivered_minutes * plot // top
         bars.append(
             {
                 "x": 4 + index * CHART_BAR * 3,

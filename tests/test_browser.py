@@ -154,3 +154,112 @@ def _prerendered_letter(html: str) -> str:
     body = re.search(r'data-role="body">(.*?)</pre>', html, re.S)
     assert subject and body
     return f"{unescape(subject.group(1))}\n\n{unescape(body.group(1))}"
+
+
+def test_the_calculator_takes_a_log_edited_from_the_keyboard(visit: Visit, site: BuiltSite) -> None:
+    page = open_builder(visit, site, "guide/get-specific/")
+    assert page.locator(".iep-gap__svg").count() == 1, "the worked example has its chart"
+    type_example_case(page)
+    page.locator('[data-path="services.0.received.sessions"]').first.fill("")
+    add = page.locator('[data-action="add"][data-list="services.0.log"]')
+    for index, (day, minutes, reason) in enumerate(
+        [
+            ("2026-10-06", "30", ""),
+            ("2026-10-08", "0", "student_absent"),
+            ("2026-10-13", "0", "provider_absent"),
+            ("2026-10-15", "20", "provider_absent"),
+        ]
+    ):
+        add.focus()
+        page.keyboard.press("Enter")
+        focused = page.evaluate("document.activeElement.dataset.path")
+        assert focused == f"services.0.log.{index}.date", "a new row takes the focus"
+        page.locator(f'[data-path="services.0.log.{index}.date"]').fill(day)
+        page.locator(f'[data-path="services.0.log.{index}.minutes"]').fill(minutes)
+        if reason:
+            page.locator(f'[data-path="services.0.log.{index}.reason"]').select_option(reason)
+    results = page.locator('[data-role="results"]').first
+    row = results.locator("tbody tr").first.inner_text().split("\t")
+    assert row == ["Speech-language therapy", "180", "50", "130", "30", "100", "28%"]
+    weeks = results.locator(".iep-gap__weeks tbody tr")
+    assert [weeks.nth(n).locator("th, td").all_text_contents() for n in range(weeks.count())] == [
+        ["Oct 5", "5", "60", "30"],
+        ["Oct 12", "5", "60", "20"],
+        ["Oct 19", "5", "60", "0"],
+    ]
+    assert results.locator(".iep-gap__svg rect").count() == 6
+    page.locator('[data-action="remove"][data-item="services.0.log.0"]').click()
+    assert page.evaluate("document.activeElement.dataset.list") == "services.0.log"
+    assert page.locator('[data-path="services.0.log.0.date"]').input_value() == "2026-10-08"
+    assert "Speech-language therapy\t180\t20\t160\t30\t130" in results.inner_text()
+    assert visit.errors == []
+
+
+def test_the_log_goes_out_and_comes_back_as_csv(
+    visit: Visit, site: BuiltSite, tmp_path: Path
+) -> None:
+    page = open_builder(visit, site, "guide/keep-a-log/")
+    type_example_case(page)
+    page.locator('[data-path="services.0.received.sessions"]').first.fill("")
+    csv = tmp_path / "log.csv"
+    csv.write_text("Date of service,Minutes,Reason\n10/6/2026,30,\n10/8/2026,0,provider absent\n")
+    page.locator('input[data-action="csv-import"][data-service="0"]').set_input_files(str(csv))
+    page.wait_for_selector('[data-path="services.0.log.1.date"]')
+    assert page.locator('[data-path="services.0.log.1.reason"]').input_value() == "provider_absent"
+    assert "Log imported: 2 entries." in page.locator('[data-role="case-message"]').text_content()
+    with page.expect_download() as download:
+        page.locator('[data-action="csv-export"][data-service="0"]').click()
+    exported = Path(download.value.path()).read_text()
+    assert "2026-10-06,30" in exported and "provider_absent" in exported
+
+
+def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: BuiltSite) -> None:
+    page = visit.page
+    page.goto(site.url + "glossary/")
+    page.wait_for_load_state("networkidle")
+    assert page.locator('script[type="py"]').count() == 0, "reading pages load no Python"
+    assert [url for url in visit.requests if "/assets/runtime/" in url] == []
+    page.goto(site.url + "builder/")
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    type_example_case(page)
+    page.evaluate("document.querySelector('a[href$=\"guide/write-to-the-case-manager/\"]').click()")
+    page.wait_for_url("**/guide/write-to-the-case-manager/")
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
+    assert "120 minutes were not provided" in letter_text(page)
+    assert page.locator('script[type="py"]').count() == 1, "Python started once, and kept"
+
+
+def test_the_case_is_stored_only_when_remembered_and_forget_clears_it(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site)
+    page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
+    assert page.evaluate("localStorage.length") == 0, "nothing stored before opting in"
+    page.reload()
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert page.locator('[data-path="child.name"]').first.input_value() == ""
+    page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
+    page.locator('[data-action="remember"]').first.check()
+    page.reload()
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
+    assert page.locator('[data-action="remember"]').first.is_checked()
+    page.locator('[data-action="forget"]').first.click()
+    assert page.evaluate("localStorage.length") == 0
+    assert page.locator('[data-path="child.name"]').first.input_value() == ""
+    page.reload()
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert page.locator('[data-path="child.name"]').first.input_value() == ""
+
+
+def test_a_damaged_saved_case_is_explained_and_set_aside(visit: Visit, site: BuiltSite) -> None:
+    page = visit.page
+    page.goto(site.url + "builder/")
+    page.evaluate("localStorage.setItem('iep-follow-through:case:v1', '{broken')")
+    page.reload()
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    message = page.locator('[data-role="case-message"]').first.text_content()
+    assert "could not be read" in message
+    assert page.evaluate("localStorage.getItem('iep-follow-through:case:v1')") is None
+    assert "Sam Rivera" in letter_text(page), "the worked example is still shown"

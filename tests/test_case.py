@@ -41,8 +41,10 @@ def test_a_case_round_trips_through_its_document(example_document: dict[str, Any
 def test_a_log_is_accepted_instead_of_a_count(example_document: dict[str, Any]) -> None:
     service = example_document["services"][0]
     del service["received"]
-    service["log"] = [{"date": "2026-10-06", "minutes": 30}, {"date": "2026-10-08", "minutes": 0,
-                       "reason": "provider_absent"}]
+    service["log"] = [
+        {"date": "2026-10-06", "minutes": 30},
+        {"date": "2026-10-08", "minutes": 0, "reason": "provider_absent"},
+    ]
     case = load_case(example_document)
     log = case.services[0].log
     assert log is not None and [entry.minutes for entry in log] == [30, 0]
@@ -52,8 +54,16 @@ def test_a_log_is_accepted_instead_of_a_count(example_document: dict[str, Any]) 
 @pytest.mark.parametrize(
     ("change", "path", "words"),
     [
-        ({"period": {"start": "2026-02-30", "end": "2026-03-02"}}, "period.start", "not a real date"),
-        ({"period": {"start": "2026-10-23", "end": "2026-10-05"}}, "period.end", "before the start"),
+        (
+            {"period": {"start": "2026-02-30", "end": "2026-03-02"}},
+            "period.start",
+            "not a real date",
+        ),
+        (
+            {"period": {"start": "2026-10-23", "end": "2026-10-05"}},
+            "period.end",
+            "before the start",
+        ),
         ({"parent": {"email": "ana at example"}}, "parent.email", "email address"),
         ({"version": 7}, "version", "version 7"),
         ({"colour": "blue"}, "colour", "not part of"),

@@ -34,7 +34,6 @@ def test_only_the_adapter_modules_import_browser_or_mkdocs() -> None:
     offenders = [
         path.name
         for path in Path(ROOT / "builder").glob("*.py")
-        if path.name not in adapters
-        and ADAPTER_IMPORT.search(path.read_text())
+        if path.name not in adapters and ADAPTER_IMPORT.search(path.read_text())
     ]
     assert offenders == []

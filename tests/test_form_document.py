@@ -3,7 +3,14 @@ from __future__ import annotations
 from typing import Any
 
 from builder.case import read_case
-from builder.form_document import get_path, set_path, without_blanks
+from builder.form_document import (
+    add_item,
+    as_form_document,
+    get_path,
+    remove_item,
+    set_path,
+    without_blanks,
+)
 
 
 def test_typed_values_land_at_their_paths_creating_lists_and_groups() -> None:
@@ -38,3 +45,23 @@ def test_blank_fields_are_left_out_but_row_numbers_are_kept() -> None:
     assert cleaned == {"version": 1, "services": [{}, {"name": "OT", "minutes": "abc"}]}
     _, problems = read_case(cleaned)
     assert "services.1.minutes" in {problem.path for problem in problems}
+
+
+def test_rows_are_added_and_removed_and_later_rows_move_up() -> None:
+    document: dict[str, Any] = {"version": 1, "services": [{"name": "Speech"}]}
+    assert add_item(document, "services.0.log") == 0
+    set_path(document, "services.0.log.0.date", "2026-10-06")
+    assert add_item(document, "services.0.log") == 1
+    set_path(document, "services.0.log.1.date", "2026-10-08")
+    remove_item(document, "services.0.log.0")
+    assert document["services"][0]["log"] == [{"date": "2026-10-08"}]
+    assert add_item(document, "no_school") == 0
+    assert document["no_school"] == [{}]
+
+
+def test_a_loaded_file_shows_single_days_off_as_ranges() -> None:
+    document = as_form_document(
+        {"version": 1, "no_school": ["2026-11-26", {"start": "2026-12-21", "end": "2027-01-01"}]}
+    )
+    assert document["no_school"][0] == {"start": "2026-11-26", "end": "2026-11-26"}
+    assert read_case(without_blanks(document))[1] == ()

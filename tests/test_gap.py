@@ -1,9 +1,54 @@
 from __future__ import annotations
 
+import datetime as dt
+import json
+from fractions import Fraction
 from typing import Any
 
-from builder.case import load_case
-from builder.gap import compute_gap, report_to_dict
+import jsonschema
+import pytest
+
+from builder.case import Case, DateRange, LogEntry, Service, load_case, read_case
+from builder.gap import (
+    GapReport,
+    SchoolCalendar,
+    compute_gap,
+    daily_rate,
+    report_table,
+    report_text,
+    report_to_dict,
+    rounded,
+)
+from tests.conftest import CASES, ROOT
+
+OCT_5 = dt.date(2026, 10, 5)
+
+
+def document(*services: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    """A case file over October 5 to 23, 2026 (three full school weeks) with `services`."""
+    return {
+        "version": 1,
+        "child": {"name": "Sam"},
+        "period": {"start": "2026-10-05", "end": "2026-10-23"},
+        "services": list(services),
+        **fields,
+    }
+
+
+def speech(**fields: Any) -> dict[str, Any]:
+    return {"name": "Speech-language therapy", "minutes": 30, "times": 2, "per": "week", **fields}
+
+
+def gap_of(doc: dict[str, Any]) -> GapReport:
+    return compute_gap(load_case(doc))
+
+
+def totals(doc: dict[str, Any]) -> dict[str, Any]:
+    result: dict[str, Any] = report_to_dict(gap_of(doc))["totals"]
+    return result
+
+
+# -- the walking skeleton -------------------------------------------------------------------
 
 
 def test_the_walking_skeleton_example_misses_120_minutes(example_document: dict[str, Any]) -> None:
@@ -38,15 +83,6 @@ def test_a_short_week_is_pro_rated_by_its_school_days(example_document: dict[str
     assert [week.expected_minutes for week in report.weeks] == [60, 36, 60]
 
 
-def test_a_monthly_service_spreads_over_the_months_weekdays(
-    example_document: dict[str, Any],
-) -> None:
-    example_document["period"] = {"start": "2026-10-01", "end": "2026-10-31"}
-    example_document["services"][0].update({"times": 4, "per": "month"})
-    report = compute_gap(load_case(example_document))
-    assert report.expected_minutes == 120
-
-
 def test_a_log_counts_minutes_and_keeps_student_absences_apart(
     example_document: dict[str, Any],
 ) -> None:
@@ -58,8 +94,569 @@ def test_a_log_counts_minutes_and_keeps_student_absences_apart(
         {"date": "2026-10-13", "minutes": 20, "reason": "provider_absent"},
         {"date": "2026-10-15", "minutes": 0, "reason": "provider_absent"},
     ]
-    totals = report_to_dict(compute_gap(load_case(example_document)))["totals"]
-    assert totals["delivered_minutes"] == 50
-    assert totals["missed_minutes"] == 130
-    assert totals["student_absent_minutes"] == 30
-    assert totals["owed_minutes"] == 100
+    result = totals(example_document)
+    assert result["delivered_minutes"] == 50
+    assert result["missed_minutes"] == 130
+    assert result["student_absent_minutes"] == 30
+    assert result["owed_minutes"] == 100
+
+
+# -- every way an IEP counts time -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("service", "expected"),
+    [
+        # 30 minutes x 2 per week = 60 a week; 15 school days x 12 = 180.
+        (speech(), 180),
+        # "60 minutes weekly": the same amount written without sessions.
+        ({"name": "OT", "minutes": 60, "per": "week"}, 180),
+        # "120 minutes monthly": October 2026 has 22 weekdays; 15 of them are in the period.
+        ({"name": "OT", "minutes": 120, "per": "month"}, Fraction(120 * 15, 22)),
+        # 30 minutes x 4 per month: the same amount.
+        ({"name": "OT", "minutes": 30, "times": 4, "per": "month"}, Fraction(120 * 15, 22)),
+        # "1,350 minutes per year" over 180 school days: 7.5 a day.
+        ({"name": "Counseling", "minutes": 1350, "per": "year"}, Fraction(225, 2)),
+        # 20 minutes x 45 times per year.
+        ({"name": "Counseling", "minutes": 20, "times": 45, "per": "year"}, 75),
+        # 600 minutes in all from October 1 to November 30 (43 weekdays).
+        (
+            {
+                "name": "Social skills",
+                "minutes": 600,
+                "per": "total",
+                "start": "2026-10-01",
+                "end": "2026-11-30",
+            },
+            Fraction(600 * 15, 43),
+        ),
+        # 30 minutes x 10 times in all over the same dates.
+        (
+            {
+                "name": "Social skills",
+                "minutes": 30,
+                "times": 10,
+                "per": "total",
+                "start": "2026-10-01",
+                "end": "2026-11-30",
+            },
+            Fraction(300 * 15, 43),
+        ),
+    ],
+)
+def test_every_way_an_iep_counts_time(service: dict[str, Any], expected: Fraction) -> None:
+    report = gap_of(document(service))
+    assert report.expected_minutes == expected
+    assert report.services[0].school_days == 15
+
+
+def test_a_yearly_amount_uses_the_case_school_year() -> None:
+    doc = document({"name": "Counseling", "minutes": 1350, "per": "year"}, school_year_days=175)
+    assert gap_of(doc).expected_minutes == Fraction(1350 * 15, 175)
+
+
+def test_a_monthly_amount_spreads_over_each_months_weekdays() -> None:
+    doc = document(
+        {"name": "OT", "minutes": 120, "per": "month"},
+        period={"start": "2026-09-01", "end": "2026-10-31"},
+        no_school=[{"start": "2026-09-07", "end": "2026-09-07", "label": "Labor Day"}],
+    )
+    report = gap_of(doc)
+    # September 2026 has 22 weekdays, 21 of them school days; October has 22, all school days.
+    assert report.expected_minutes == Fraction(120 * 21, 22) + 120
+    assert rounded(report.expected_minutes) == 235
+
+
+def test_a_service_counts_only_between_its_own_dates() -> None:
+    report = gap_of(document(speech(start="2026-10-12")))
+    gap = report.services[0]
+    assert gap.window == DateRange(dt.date(2026, 10, 12), dt.date(2026, 10, 23))
+    assert (gap.school_days, gap.expected_minutes) == (10, 120)
+    assert "counted only between those dates" in " ".join(report.assumptions)
+
+
+def test_an_iep_changed_in_the_middle_of_the_period_counts_both_lines() -> None:
+    before = speech(
+        end="2026-10-09",
+        log=[
+            {"date": "2026-10-06", "minutes": 30},
+            {"date": "2026-10-08", "minutes": 30},
+            {"date": "2026-10-13", "minutes": 30},  # logged under the old line by mistake
+        ],
+    )
+    after = speech(
+        times=3,
+        start="2026-10-12",
+        log=[
+            {"date": "2026-10-13", "minutes": 30},
+            {"date": "2026-10-15", "minutes": 30},
+            {"date": "2026-10-20", "minutes": 30},
+        ],
+    )
+    report = gap_of(document(before, after))
+    old, new = report.services
+    assert (old.expected_minutes, old.delivered_minutes, old.missed_minutes) == (60, 60, 0)
+    assert [(flag.date, flag.kind) for flag in old.flags] == [(dt.date(2026, 10, 13), "outside")]
+    # 10 school days x 30 x 3 / 5 = 180 minutes, 6 sessions; 3 given.
+    assert (new.expected_minutes, new.delivered_minutes, new.missed_minutes) == (180, 90, 90)
+    assert new.expected_sessions == 6
+    assert report.expected_minutes == 240
+    assert len(report.sentences) == 2
+    assert "October 12, 2026 and October 23, 2026" in report.sentences[1]
+    # The table tells the two lines apart by their dates.
+    assert "Speech-language therapy (Oct 12 to Oct 23)" in report_table(report)
+
+
+def test_a_service_outside_the_period_is_not_counted_and_says_so() -> None:
+    report = gap_of(document(speech(start="2026-11-02", end="2026-12-18")))
+    assert report.services[0].window is None
+    assert report.expected_minutes == 0
+    assert report.sentences == ()
+    assert any("outside the period" in line for line in report.assumptions)
+
+
+def test_group_and_pull_out_are_kept_as_written() -> None:
+    case = load_case(document(speech(setting="group", delivery="push-in")))
+    assert (case.services[0].setting, case.services[0].delivery) == ("group", "push-in")
+    assert ": 30 minutes, 2 times per week, group, push-in\n" in report_text(compute_gap(case))
+
+
+def test_a_count_of_sessions_needs_a_session_length() -> None:
+    doc = document({"name": "OT", "minutes": 60, "per": "week", "received": {"sessions": 2}})
+    case, problems = read_case(doc)
+    assert [problem.path for problem in problems] == ["services.0.received.minutes"]
+    assert case.services[0].received is None
+
+
+def test_a_count_of_minutes_works_for_a_total() -> None:
+    doc = document({"name": "OT", "minutes": 60, "per": "week", "received": {"minutes": 120}})
+    gap = gap_of(doc).services[0]
+    assert (gap.delivered_minutes, gap.missed_minutes, gap.delivered_sessions) == (120, 60, None)
+
+
+# -- the school calendar --------------------------------------------------------------------
+
+
+def test_the_calendar_precomputes_its_closed_weekdays() -> None:
+    calendar = SchoolCalendar(
+        DateRange(OCT_5, dt.date(2026, 10, 23)),
+        [
+            DateRange(dt.date(2026, 10, 9), dt.date(2026, 10, 12), "Long weekend"),
+            DateRange(dt.date(2026, 12, 21), dt.date(2027, 1, 1), "Winter break"),
+        ],
+    )
+    assert calendar.closed == {dt.date(2026, 10, 9), dt.date(2026, 10, 12)}
+    assert calendar.closed_weekdays == 2
+    assert [days_off.label for days_off in calendar.closing] == ["Long weekend"]
+    assert calendar.count(calendar.period) == 13
+    assert not calendar.is_school_day(dt.date(2026, 10, 10))  # a Saturday
+
+
+def test_no_days_off_means_no_clause_about_them() -> None:
+    report = gap_of(document(speech(received={"sessions": 6})))
+    text = " ".join(report.assumptions)
+    assert "without school" not in text
+    assert " 0 " not in text
+    assert report.assumptions[0] == (
+        "School days are the weekdays (Monday to Friday) from October 5, 2026 to "
+        "October 23, 2026: 15 school days."
+    )
+
+
+def test_days_off_are_named_with_their_labels() -> None:
+    doc = document(
+        speech(received={"sessions": 6}),
+        no_school=[
+            {"start": "2026-10-12", "end": "2026-10-12", "label": "Indigenous Peoples' Day"},
+            "2026-10-13",
+        ],
+    )
+    assert gap_of(doc).assumptions[1] == (
+        "Days without school that you entered were not counted as school days (2 weekdays): "
+        "Indigenous Peoples' Day (October 12, 2026); October 13, 2026."
+    )
+
+
+def test_only_the_pro_rating_rules_that_apply_are_explained() -> None:
+    def said(doc: dict[str, Any]) -> str:
+        return " ".join(gap_of(doc).assumptions)
+
+    plain = said(document(speech(received={"sessions": 6})))
+    assert "one fifth" in plain
+    assert "3/5" not in plain and "owes nothing" not in plain
+    short_week = said(document(speech(received={"sessions": 6}), no_school=["2026-10-12"]))
+    assert "3/5" in short_week and "owes nothing" not in short_week
+    closed_week = said(
+        document(
+            speech(received={"sessions": 6}),
+            no_school=[{"start": "2026-10-12", "end": "2026-10-16", "label": "Fall break"}],
+        )
+    )
+    assert "A week without school days owes nothing." in closed_week
+    assert "3/5" not in closed_week
+    assert "monthly" not in closed_week and "yearly" not in closed_week
+
+
+# -- the log and its flags ------------------------------------------------------------------
+
+
+def logged(*entries: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return document(speech(setting="individual", delivery="pull-out", log=list(entries), **fields))
+
+
+def test_entries_that_are_not_service_are_flagged_and_not_counted() -> None:
+    gap = gap_of(
+        logged(
+            {"date": "2026-10-06", "minutes": 30, "reason": "testing"},
+            {"date": "2026-10-07", "minutes": 30, "delivery": "push-in"},
+            {"date": "2026-10-08", "minutes": 30, "setting": "group"},
+            {"date": "2026-10-09", "minutes": 30, "reason": "wrong_setting"},
+            {"date": "2026-10-13", "minutes": 60, "note": "two sessions at once"},
+            {"date": "2026-10-15", "minutes": 30},
+            {"date": "2026-10-15", "minutes": 30},
+            {"date": "2026-10-26", "minutes": 30},
+            {"date": "2026-10-02", "minutes": 30},
+        )
+    ).services[0]
+    assert [(flag.date.day, flag.kind, flag.detail, flag.minutes) for flag in gap.flags] == [
+        (2, "outside", "", 30),
+        (6, "testing", "", 30),
+        (7, "wrong_setting", "push-in", 30),
+        (8, "wrong_setting", "group", 30),
+        (9, "wrong_setting", "", 30),
+        (13, "crammed", "", 30),
+        (15, "crammed", "", 30),
+        (26, "outside", "", 30),
+    ]
+    assert gap.delivered_minutes == 60  # one session on the 13th, one on the 15th
+    assert gap.delivered_sessions == 2
+    assert gap.owed_minutes == 120
+    descriptions = [flag.description() for flag in gap.flags]
+    assert "given in the classroom (push-in); the IEP says pull-out" in descriptions
+    assert "given in a group; the IEP says individual" in descriptions
+    assert "logged as service, but the time was used for testing" in descriptions
+
+
+def test_more_service_than_the_iep_is_not_flagged() -> None:
+    gap = gap_of(
+        document(
+            speech(
+                setting="group",
+                delivery="push-in",
+                log=[
+                    {
+                        "date": "2026-10-06",
+                        "minutes": 30,
+                        "setting": "individual",
+                        "delivery": "pull-out",
+                    },
+                ],
+            )
+        )
+    ).services[0]
+    assert gap.flags == ()
+    assert gap.delivered_minutes == 30
+
+
+def test_one_session_a_week_or_a_total_is_never_crammed() -> None:
+    for service in (
+        speech(times=1, log=[{"date": "2026-10-06", "minutes": 60}]),
+        {
+            "name": "OT",
+            "minutes": 60,
+            "per": "week",
+            "log": [{"date": "2026-10-06", "minutes": 60}],
+        },
+    ):
+        gap = gap_of(document(service)).services[0]
+        assert gap.flags == ()
+        assert gap.delivered_minutes == 60
+
+
+def test_testing_that_replaced_a_session_is_owed_without_a_flag() -> None:
+    gap = gap_of(logged({"date": "2026-10-06", "minutes": 0, "reason": "testing"})).services[0]
+    assert gap.flags == ()
+    assert gap.owed_minutes == 180
+
+
+def test_short_sessions_and_stretches_without_service_are_listed() -> None:
+    gap = gap_of(
+        logged(
+            {"date": "2026-10-06", "minutes": 30},
+            {"date": "2026-10-08", "minutes": 20, "note": "fire drill"},
+            {"date": "2026-10-22", "minutes": 30},
+            {"date": "2026-10-13", "minutes": 0, "reason": "provider_absent"},
+        )
+    ).services[0]
+    assert [entry.date.day for entry in gap.partial_sessions] == [8]
+    assert gap.stretches_without_service == (
+        DateRange(dt.date(2026, 10, 5), dt.date(2026, 10, 5)),
+        DateRange(dt.date(2026, 10, 7), dt.date(2026, 10, 7)),
+        DateRange(dt.date(2026, 10, 9), dt.date(2026, 10, 21)),
+        DateRange(dt.date(2026, 10, 23), dt.date(2026, 10, 23)),
+    )
+    assert gap.stretch_school_days == (1, 1, 9, 1)
+    assert gap.longest_stretch == 9
+    assert [week.monday.day for week in gap.weeks_short] == [5, 12, 19]
+
+
+def test_a_make_up_on_a_day_without_school_counts_and_ends_a_stretch() -> None:
+    gap = gap_of(
+        logged(
+            {"date": "2026-10-10", "minutes": 30, "note": "Saturday make-up"},
+        )
+    ).services[0]
+    assert gap.delivered_minutes == 30
+    assert gap.stretch_school_days == (5, 10)
+    assert [week.delivered_minutes for week in gap.weeks] == [30, 0, 0]
+
+
+def test_a_count_has_no_stretches_or_partial_sessions(example_document: dict[str, Any]) -> None:
+    gap = compute_gap(load_case(example_document)).services[0]
+    assert (gap.longest_stretch, gap.stretches_without_service, gap.partial_sessions) == (
+        None,
+        (),
+        (),
+    )
+    assert all(week.delivered_minutes is None for week in gap.weeks)
+
+
+def test_a_student_absence_from_a_total_sets_apart_that_days_share() -> None:
+    doc = document(
+        {
+            "name": "OT",
+            "minutes": 60,
+            "per": "week",
+            "log": [
+                {"date": "2026-10-06", "minutes": 0, "reason": "student_absent"},
+                {"date": "2026-10-07", "minutes": 60},
+            ],
+        }
+    )
+    gap = gap_of(doc).services[0]
+    assert (gap.missed_minutes, gap.student_absent_minutes, gap.owed_minutes) == (120, 12, 108)
+    assert "that day's share" in " ".join(gap_of(doc).assumptions)
+
+
+def test_extra_sessions_later_make_up_for_earlier_ones() -> None:
+    entries = [{"date": f"2026-10-{day:02d}", "minutes": 30} for day in (5, 6, 7, 8, 9)]
+    entries += [{"date": "2026-10-13", "minutes": 30}]
+    gap = gap_of(logged(*entries)).services[0]
+    assert (gap.delivered_minutes, gap.missed_minutes, gap.percent_delivered) == (180, 0, 100)
+    assert "received 6 sessions (180 minutes)." in gap_of(logged(*entries)).sentence
+
+
+# -- warnings, incidents, assumptions --------------------------------------------------------
+
+
+def test_ten_school_days_without_service_and_low_delivery_warn_early() -> None:
+    report = gap_of(logged({"date": "2026-10-05", "minutes": 30}))
+    assert report.warnings == (
+        "Speech-language therapy: only 17% of the required minutes were delivered.",
+        "Speech-language therapy: 14 school days in a row without this service "
+        "(October 6, 2026 to October 23, 2026).",
+    )
+
+
+def test_a_monthly_service_given_monthly_is_not_a_long_stretch() -> None:
+    doc = document(
+        {
+            "name": "OT",
+            "minutes": 120,
+            "per": "month",
+            "log": [
+                {"date": "2026-09-15", "minutes": 120},
+                {"date": "2026-10-14", "minutes": 120},
+            ],
+        },
+        period={"start": "2026-09-01", "end": "2026-10-31"},
+    )
+    report = gap_of(doc)
+    # September 16 to October 13: 20 school days, less than twice a month's spacing.
+    assert report.services[0].longest_stretch == 20
+    assert report.warnings == ()
+
+
+def test_incidents_are_reported_beside_the_minutes_grouped_by_support() -> None:
+    doc = document(
+        speech(received={"sessions": 6}),
+        incidents=[
+            {"date": "2026-10-20", "support": "Extended time on tests", "note": "Math test"},
+            {"date": "2026-10-07", "support": "Visual schedule"},
+            {"date": "2026-10-06", "support": "extended  time on tests"},
+        ],
+    )
+    report = gap_of(doc)
+    assert [(group.support, group.count) for group in report.incidents] == [
+        ("extended  time on tests", 2),
+        ("Visual schedule", 1),
+    ]
+    assert report.incidents[0].dates == (dt.date(2026, 10, 6), dt.date(2026, 10, 20))
+    data = report_to_dict(report)["incidents"]
+    assert data[0]["dates"] == ["2026-10-06", "2026-10-20"]
+    assert data[0]["notes"] == [{"date": "2026-10-20", "note": "Math test"}]
+    assert "- Visual schedule: 1 time (October 7, 2026)" in report_text(report)
+
+
+def test_report_to_dict_carries_everything_as_json(example_document: dict[str, Any]) -> None:
+    doc = logged(
+        {"date": "2026-10-06", "minutes": 20},
+        {"date": "2026-10-08", "minutes": 30, "reason": "testing"},
+        {"date": "2026-10-13", "minutes": 0, "reason": "student_absent"},
+    )
+    data = report_to_dict(gap_of(doc))
+    json.dumps(data)  # JSON-ready
+    service = data["services"][0]
+    for key in ("expected_minutes", "delivered_minutes", "missed_minutes", "owed_minutes"):
+        assert key in data["totals"] and key in service
+    assert service["partial_sessions"] == [
+        {"date": "2026-10-06", "minutes": 20, "reason": None, "note": ""}
+    ]
+    assert service["flags"][0]["description"].startswith("logged as service")
+    # October 7 to 23: the testing on the 8th was not service.
+    assert service["longest_stretch"] == {
+        "start": "2026-10-07",
+        "end": "2026-10-23",
+        "school_days": 13,
+    }
+    assert service["student_absences"][0]["date"] == "2026-10-13"
+    assert service["weeks_short"] == ["2026-10-05", "2026-10-12", "2026-10-19"]
+
+
+def test_the_text_report_has_words_table_details_and_assumptions() -> None:
+    report = gap_of(
+        logged(
+            {"date": "2026-10-06", "minutes": 30},
+            {"date": "2026-10-08", "minutes": 0, "reason": "student_absent"},
+            {"date": "2026-10-13", "minutes": 30, "reason": "testing"},
+        )
+    )
+    printed = report_text(report)
+    sentence, table, details, *rest = printed.split("\n\n")
+    assert sentence == report.sentence
+    assert sentence.endswith("Of these, 30 minutes were missed while Sam was absent.")
+    assert table.splitlines()[0].split() == [
+        "Service",
+        "IEP",
+        "minutes",
+        "Received",
+        "Missed",
+        "Student",
+        "absent",
+        "Owed",
+        "%",
+        "received",
+    ]
+    assert table.splitlines()[2].split()[-6:] == ["180", "30", "150", "30", "120", "17%"]
+    assert "- Weeks that fell short: 3 of 3" in details
+    assert "- Not counted: Oct 13, 30 minutes: logged as service" in details
+    assert rest[0].startswith("Early warnings:")
+    assert rest[-1].startswith("How this was counted:")
+
+
+def test_an_empty_case_still_gives_a_report() -> None:
+    report = compute_gap(Case())
+    assert report.expected_minutes == 0
+    assert report.assumptions == (
+        "Enter the first and last day of the period you are reviewing to compute what the IEP "
+        "called for.",
+    )
+    assert report_text(report).startswith("Nothing to count yet")
+
+
+# -- the semester case ----------------------------------------------------------------------
+
+
+def test_the_fall_semester_headline_numbers() -> None:
+    document = json.loads((CASES / "semester.json").read_text())
+    jsonschema.validate(document, json.loads((ROOT / "builder/data/case.schema.json").read_text()))
+    case = load_case(document)
+    report = compute_gap(case)
+    speech_gap, ot, reading = report.services
+    # School days: August 24 to December 18, 2026 is 17 full weeks, 85 weekdays; minus Labor
+    # Day (Sep 7), Veterans Day (Nov 11) and Thanksgiving break (Nov 25-27) = 80 school days.
+    # Winter break starts on December 21, after the period, so it changes nothing.
+    assert report.school_days == 80
+    # Speech, 30 minutes x 2 per week = 60 a week, 12 per school day: 80 x 12 = 960 minutes
+    # (32 sessions). The log has 33 Tuesdays and Thursdays. Counted: 22 full sessions (660)
+    # plus the 20-minute session on Sep 24 = 680 minutes in 23 sessions. Not counted: Oct 1
+    # (group, IEP says individual), Oct 27 (testing), and the second half of the 60 minutes
+    # on Dec 10 (crammed): 3 flags. Missed 960 - 680 = 280; the two sick days (Sep 10,
+    # Nov 17) are 2 x 30 = 60 student-absent minutes; owed 280 - 60 = 220. 680/960 = 71%.
+    # With no service from Sep 30 (after Sep 29) to Oct 28 (before Oct 29): 3 + 15 + 3 = 21
+    # school days in a row.
+    assert (speech_gap.expected_minutes, speech_gap.expected_sessions) == (960, 32)
+    assert (speech_gap.delivered_minutes, speech_gap.delivered_sessions) == (680, 23)
+    assert (speech_gap.missed_minutes, speech_gap.student_absent_minutes) == (280, 60)
+    assert speech_gap.owed_minutes == 220
+    assert speech_gap.percent_delivered == 71
+    assert [flag.kind for flag in speech_gap.flags] == ["wrong_setting", "testing", "crammed"]
+    assert speech_gap.longest_stretch == 21
+    assert speech_gap.longest_stretch_range == DateRange(
+        dt.date(2026, 9, 30), dt.date(2026, 10, 28)
+    )
+    # OT, 120 minutes monthly: Aug 6/21 + Sep 21/22 + Oct 22/22 + Nov 17/21 + Dec 14/23
+    # of 120 = 439.02 minutes; 360 received (a count, all owed).
+    assert rounded(ot.expected_minutes) == 439
+    assert (ot.delivered_minutes, rounded(ot.owed_minutes)) == (360, 79)
+    # Reading, 45 x 4 = 180 a week: 80 x 36 = 2,880 (64 sessions); 2,370 received.
+    assert (reading.expected_minutes, reading.delivered_minutes) == (2880, 2370)
+    assert (reading.student_absent_minutes, reading.owed_minutes) == (90, 420)
+    assert len(reading.flags) == 6
+    data = report_to_dict(report)["totals"]
+    assert data == {
+        "expected_minutes": 4279,
+        "delivered_minutes": 3410,
+        "missed_minutes": 869,
+        "student_absent_minutes": 150,
+        "owed_minutes": 719,
+        "percent_delivered": 80,
+        "weeks_short": data["weeks_short"],
+    }
+    assert [(group.support, group.count) for group in report.incidents] == [
+        ("Extended time on tests", 2)
+    ]
+    assert len(report.warnings) == 2
+
+
+# -- speed ----------------------------------------------------------------------------------
+
+
+def test_ten_thousand_log_entries_compute() -> None:
+    start = dt.date(2026, 1, 5)
+    entries = tuple(
+        LogEntry(
+            start + dt.timedelta(days=index % 360),
+            10 + index % 40,
+            reason=("student_absent", None, "testing", None)[index % 4],
+        )
+        for index in range(10_000)
+    )
+    case = Case(
+        period=DateRange(start, dt.date(2026, 12, 31)),
+        no_school=tuple(
+            DateRange(start + dt.timedelta(days=d), start + dt.timedelta(days=d))
+            for d in range(0, 360, 3)
+        ),
+        services=(Service("Speech", 30, "week", times=3, log=entries),),
+    )
+    report = compute_gap(case)
+    assert report.delivered_minutes > 0
+    assert report.owed_minutes <= report.missed_minutes
+
+
+def test_daily_rate_is_the_documented_rule() -> None:
+    day = dt.date(2026, 2, 10)  # February 2026 has 20 weekdays
+    assert daily_rate(Service("A", 30, "week", times=2), day, 180) == 12
+    assert daily_rate(Service("A", 120, "month"), day, 180) == 6
+    assert daily_rate(Service("A", 1800, "year"), day, 180) == 10
+    total = Service("A", 100, "total", start=dt.date(2026, 2, 2), end=dt.date(2026, 2, 13))
+    assert daily_rate(total, day, 180) == 10
+
+
+def test_the_calculators_messages_are_not_defined_twice() -> None:
+    folder = ROOT / "builder" / "data" / "i18n" / "en"
+    mine = json.loads((folder / "gap.json").read_text())
+    for other in folder.glob("*.json"):
+        if other.name != "gap.json":
+            assert set(mine) & set(json.loads(other.read_text())) == set(), other.name

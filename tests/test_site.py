@@ -32,7 +32,7 @@ def built(site: BuiltSite, source: Path) -> str:
 
 def test_every_page_has_the_page_information_box_and_the_disclaimer(site: BuiltSite) -> None:
     pages = sorted(site.directory.rglob("index.html"))
-    assert len(pages) >= 20
+    assert len(pages) >= 19
     for page in pages:
         if page.parent.name in {"search"}:
             continue
@@ -58,16 +58,22 @@ def test_widgets_are_pre_rendered_with_the_worked_example(site: BuiltSite) -> No
     assert 'data-iep-widget="' not in html, "every widget token was replaced"
 
 
-def test_only_pages_with_a_tool_load_python(site: BuiltSite) -> None:
-    assert 'type="py"' in site.html("builder")
-    for reading_page in ("glossary", "privacy", "guide/beyond/mediation"):
-        assert 'type="py"' not in site.html(reading_page)
+def test_python_is_started_by_script_only_where_a_tool_is_shown(site: BuiltSite) -> None:
+    for page in ("builder", "glossary", "guide/beyond/mediation"):
+        html = site.html(page)
+        assert 'type="py"' not in html, "the runtime starts from widgets.js, never eagerly"
+        assert "data-iep-runtime" in html
+    assert "iep-widget" in site.html("builder")
+    assert "iep-widget" not in site.html("glossary")
 
 
 def test_the_runtime_is_served_from_the_site_itself(site: BuiltSite) -> None:
     for page in site.directory.rglob("*.html"):
         html = page.read_text()
-        for url in re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html):
+        loaded = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(
+            r'<link(?![^>]*rel="(?:canonical|alternate)")[^>]+href="([^"]+)"', html
+        )
+        for url in loaded:
             assert not re.match(r"(https?:)?//", url), f"{page}: loads {url}"
     config_path = next(site.directory.glob("assets/py/*/pyscript.json"))
     config = json.loads(config_path.read_text())

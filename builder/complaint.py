@@ -1,0 +1,297 @@
+"""The state complaint: is it complete (34 CFR 300.153(b)), and is it in time (300.153(c))?
+
+`complaint_problems` lists, element by element, what the complaint still lacks, in plain words;
+an empty tuple means it has every element and the page may offer it. `render_letter(
+"state-complaint", ...)` still renders a draft with [blanks] either way.
+
+`one_year_check` finds the dated violations in the case (missed and short sessions in the logs,
+the period of a service known only by a count, minutes logged but not counted, supports not
+given), the oldest and the newest, the last day a complaint can still reach the oldest one, and
+what is already more than one year old. The state counts the year back from the day it
+*receives* the complaint (300.153(c)), so the warning says so.
+
+Pure core: standard library and the package's own modules; today is always a parameter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from builder.case import Case
+from builder.gap import GapReport, compute_gap, rounded
+from builder.i18n import long_date, plural, text
+from builder.jurisdictions import get_state
+from builder.letters import dates_without_service, partial_sessions
+
+__all__ = [
+    "OneYearCheck",
+    "Violation",
+    "complaint_problems",
+    "one_year_after",
+    "one_year_before",
+    "one_year_check",
+]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One dated thing the complaint can allege: a day, or a stretch of days, and what happened."""
+
+    start: dt.date
+    end: dt.date
+    what: str
+
+    def describe(self, language: str = "en") -> str:
+        """September 24, 2026: speech-language therapy, no session."""
+        if self.start == self.end:
+            when = long_date(self.start, language)
+        else:
+            when = text(
+                "date.range",
+                language,
+                start=long_date(self.start, language),
+                end=long_date(self.end, language),
+            )
+        return f"{when}: {self.what}"
+
+
+@dataclass(frozen=True)
+class OneYearCheck:
+    """The one-year limit of 34 CFR 300.153(c), applied to the dates in the case."""
+
+    today: dt.date
+    violations: tuple[Violation, ...]
+    oldest: dt.date | None
+    newest: dt.date | None
+    # The last day the state can receive a complaint that still reaches the oldest date.
+    last_day_for_oldest: dt.date | None
+    # What is already more than one year old on `today`, in whole or in part (a stretch of days
+    # that began more than a year ago): a complaint can no longer reach it, or its oldest days.
+    too_old: tuple[Violation, ...]
+    warning: str
+    note: str
+    language: str = "en"
+
+    @property
+    def all_too_old(self) -> bool:
+        """True when nothing in the case can be reached any more by a complaint received today."""
+        return bool(self.violations) and all(
+            _too_old(item.end, self.today) for item in self.violations
+        )
+
+    @property
+    def lines(self) -> tuple[str, ...]:
+        """The check in plain words, for the CLI and the page."""
+        return tuple(line for line in (self.summary, self.warning, self.note) if line)
+
+    @property
+    def summary(self) -> str:
+        if self.oldest is None or self.newest is None or self.last_day_for_oldest is None:
+            return ""
+        passed = self.last_day_for_oldest < self.today
+        return text(
+            "complaint.one_year_summary_past" if passed else "complaint.one_year_summary",
+            self.language,
+            oldest=long_date(self.oldest, self.language),
+            newest=long_date(self.newest, self.language),
+            last_day=long_date(self.last_day_for_oldest, self.language),
+        )
+
+
+def one_year_after(day: dt.date) -> dt.date:
+    """The same date one year later (February 29 becomes February 28, the earlier reading)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def one_year_check(case: Case, *, today: dt.date, report: GapReport | None = None) -> OneYearCheck:
+    """The oldest and newest violation dates, the last day for the oldest, and what is too old."""
+    language = case.language
+    violations = _violations(case, report if report is not None else compute_gap(case), today)
+    oldest = min((item.start for item in violations), default=None)
+    newest = max((min(item.end, today) for item in violations), default=None)
+    too_old = tuple(item for item in violations if _too_old(item.start, today))
+    cutoff = long_date(one_year_before(today), language)
+    warning = ""
+    if too_old:
+        all_old = all(_too_old(item.end, today) for item in violations)
+        warning = text(
+            "complaint.one_year_all_old" if all_old else "complaint.one_year_some_old",
+            language,
+            cutoff=cutoff,
+            items="; ".join(
+                item.describe(language)
+                + (
+                    ""
+                    if _too_old(item.end, today)
+                    else text("complaint.one_year_part", language, cutoff=cutoff)
+                )
+                for item in too_old
+            ),
+        )
+    return OneYearCheck(
+        today=today,
+        violations=violations,
+        oldest=oldest,
+        newest=newest,
+        last_day_for_oldest=one_year_after(oldest) if oldest else None,
+        too_old=too_old,
+        warning=warning,
+        note=text("complaint.one_year_note", language) if violations else "",
+        language=language,
+    )
+
+
+def complaint_problems(
+    case: Case, *, today: dt.date, report: GapReport | None = None
+) -> tuple[str, ...]:
+    """What the state complaint still lacks, element by element of 34 CFR 300.153(b), in plain
+    words; empty when it has everything (and something within the one-year limit)."""
+    language = case.language
+    report = report if report is not None else compute_gap(case)
+    problems: list[str] = []
+
+    def lacks(key: str, **values: str) -> None:
+        problems.append(text(f"complaint.lacks_{key}", language, **values))
+
+    if not case.state:
+        lacks("state")
+    elif get_state(case.state) is None:
+        lacks("state_unknown", code=case.state)
+    missed = any(gap.window and gap.missed_minutes for gap in report.services)
+    has_facts = missed or bool(case.incidents)
+    # (b)(1) a statement that a public agency has violated a requirement of Part B
+    if not case.contacts.district:
+        lacks("district")
+    if not (has_facts or case.complaint.violation):
+        lacks("statement")
+    # (b)(2) the facts on which the statement is based
+    if not has_facts:
+        if case.services and case.period:
+            lacks("facts_none_missed")
+        else:
+            lacks("facts")
+    # (b)(3) the signature and contact information of the complainant
+    if not case.complaint.signature:
+        lacks("signature")
+    if not case.parent.name:
+        lacks("name")
+    parent = case.parent
+    if not (parent.address or parent.phone or parent.email):
+        lacks("contact")
+    # (b)(4)(i) the name and address of the residence of the child
+    child = case.child
+    if not child.name:
+        lacks("child_name")
+    if not child.address and not child.homeless:
+        lacks("child_address")
+    # (b)(4)(ii) the name of the school the child is attending
+    if not child.school:
+        lacks("school")
+    # (b)(4)(iii) a homeless child: available contact information
+    if child.homeless and not child.contact:
+        lacks("homeless_contact")
+    # (b)(4)(iv) the nature of the problem, with facts
+    if not (case.services or case.incidents):
+        lacks("problem")
+    # (b)(4)(v) a proposed resolution, as far as known
+    if not case.complaint.proposed_resolution:
+        lacks("resolution")
+    # (c) a violation not more than one year before the state receives the complaint
+    check = one_year_check(case, today=today, report=report)
+    if check.all_too_old:
+        lacks("one_year", cutoff=long_date(one_year_before(today), language))
+    return tuple(problems)
+
+
+def _violations(case: Case, report: GapReport, today: dt.date) -> tuple[Violation, ...]:
+    language = case.language
+    found: list[Violation] = []
+    for gap in report.services:
+        if gap.window is None or not gap.missed_minutes:
+            continue
+        service = _mid_sentence(gap.service.name)
+        before = len(found)
+        for run in dates_without_service(gap) or ():
+            found.append(
+                Violation(run.start, run.end, text("complaint.v_missed", language, service=service))
+            )
+        for entry in partial_sessions(gap) or ():
+            found.append(
+                Violation(
+                    entry.date,
+                    entry.date,
+                    text(
+                        "complaint.v_partial",
+                        language,
+                        service=service,
+                        minutes=entry.minutes,
+                        length=gap.service.minutes,
+                    ),
+                )
+            )
+        for flag in gap.flags:
+            if flag.kind == "outside":
+                continue
+            found.append(
+                Violation(
+                    flag.date,
+                    flag.date,
+                    text(
+                        "complaint.v_not_counted",
+                        language,
+                        service=service,
+                        minutes=plural("unit.minute", flag.minutes, language),
+                    ),
+                )
+            )
+        if len(found) == before and gap.owed_minutes:
+            # A count, or a log that does not say which days: the whole window is in question.
+            found.append(
+                Violation(
+                    gap.window.start,
+                    gap.window.end,
+                    text(
+                        "complaint.v_count",
+                        language,
+                        service=service,
+                        minutes=plural("unit.minute", rounded(gap.missed_minutes), language),
+                    ),
+                )
+            )
+    for incident in case.incidents:
+        found.append(
+            Violation(
+                incident.date,
+                incident.date,
+                text("complaint.v_incident", language, support=incident.support),
+            )
+        )
+    return tuple(
+        sorted(
+            (item for item in found if item.start <= today),
+            key=lambda item: (item.start, item.end, item.what),
+        )
+    )
+
+
+def _too_old(day: dt.date, today: dt.date) -> bool:
+    """A complaint received `today` (or later) can no longer allege what happened on `day`."""
+    return one_year_after(day) < today
+
+
+def one_year_before(day: dt.date) -> dt.date:
+    """The earliest date a complaint received on `day` can still reach (300.153(c))."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28) + dt.timedelta(days=1)
+
+
+def _mid_sentence(name: str) -> str:
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name

@@ -1,0 +1,220 @@
+"""Invariants of the gap calculator, checked on generated cases (exact, with Fractions)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+from fractions import Fraction
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from builder.case import (
+    DELIVERIES,
+    PER_UNITS,
+    REASONS,
+    SETTINGS,
+    Case,
+    DateRange,
+    LogEntry,
+    Received,
+    Service,
+)
+from builder.gap import GapReport, ServiceGap, compute_gap, report_to_dict, rounded
+
+DAY0 = dt.date(2026, 8, 3)  # a Monday
+SPAN = 200
+
+settings.register_profile("gap", deadline=None, max_examples=150)
+settings.load_profile("gap")
+
+
+def day(offset: int) -> dt.date:
+    return DAY0 + dt.timedelta(days=offset)
+
+
+days = st.integers(-10, SPAN + 10).map(day)
+
+
+@st.composite
+def date_ranges(draw: st.DrawFn, longest: int) -> DateRange:
+    start = draw(st.integers(0, SPAN))
+    length = draw(st.integers(0, longest))
+    return DateRange(day(start), day(start + length), draw(st.sampled_from(["", "Break"])))
+
+
+log_entries = st.builds(
+    LogEntry,
+    date=days,
+    minutes=st.integers(0, 120),
+    reason=st.none() | st.sampled_from(REASONS),
+    setting=st.none() | st.sampled_from(SETTINGS),
+    delivery=st.none() | st.sampled_from(DELIVERIES),
+    note=st.sampled_from(["", "note"]),
+)
+
+
+@st.composite
+def services(draw: st.DrawFn) -> Service:
+    per = draw(st.sampled_from(PER_UNITS))
+    times = draw(st.none() | st.integers(1, 5))
+    dates = (
+        draw(date_ranges(longest=150))
+        if per == "total"
+        else draw(st.none() | date_ranges(longest=150))
+    )
+    how = draw(st.sampled_from(["log", "count", "nothing"]))
+    log = tuple(draw(st.lists(log_entries, max_size=25))) if how == "log" else None
+    received = None
+    if how == "count":
+        sessions = draw(st.none() | st.integers(0, 60)) if times else None
+        minutes = (
+            draw(st.integers(0, 3000))
+            if sessions is None
+            else draw(st.none() | st.integers(0, 3000))
+        )
+        received = Received(sessions=sessions, minutes=minutes)
+    return Service(
+        name=draw(st.sampled_from(["Speech", "OT", "Reading"])),
+        minutes=draw(st.integers(1, 120)),
+        per=per,
+        times=times,
+        setting=draw(st.none() | st.sampled_from(SETTINGS)),
+        delivery=draw(st.none() | st.sampled_from(DELIVERIES)),
+        start=dates.start if dates else None,
+        end=dates.end if dates else None,
+        received=received,
+        log=log,
+    )
+
+
+@st.composite
+def cases(draw: st.DrawFn) -> Case:
+    return Case(
+        period=draw(date_ranges(longest=120)),
+        no_school=tuple(draw(st.lists(date_ranges(longest=10), max_size=4))),
+        school_year_days=draw(st.sampled_from([180, 175])),
+        services=tuple(draw(st.lists(services(), min_size=1, max_size=3))),
+    )
+
+
+def results(report: GapReport) -> list[ServiceGap | GapReport]:
+    return [*report.services, report]
+
+
+def close(case: Case, *closed: DateRange) -> Case:
+    return dataclasses.replace(case, no_school=case.no_school + closed)
+
+
+@given(cases())
+def test_owed_is_at_most_missed_and_missed_at_most_expected(case: Case) -> None:
+    for result in results(compute_gap(case)):
+        assert 0 <= result.owed_minutes <= result.missed_minutes <= result.expected_minutes
+        assert 0 <= result.student_absent_minutes <= rounded(result.missed_minutes)
+
+
+@given(cases())
+def test_delivered_plus_missed_is_expected_unless_more_was_delivered(case: Case) -> None:
+    report = compute_gap(case)
+    for gap in report.services:
+        if gap.delivered_minutes <= gap.expected_minutes:
+            assert gap.delivered_minutes + gap.missed_minutes == gap.expected_minutes
+        else:
+            assert gap.missed_minutes == 0
+    if all(gap.delivered_minutes <= gap.expected_minutes for gap in report.services):
+        assert report.delivered_minutes + report.missed_minutes == report.expected_minutes
+
+
+@given(cases())
+def test_owed_and_student_absences_add_up_to_missed(case: Case) -> None:
+    for gap in compute_gap(case).services:
+        shown = rounded(gap.owed_minutes) + gap.student_absent_minutes
+        if gap.service.times:  # whole sessions set apart: exact after rounding
+            assert shown == rounded(gap.missed_minutes)
+        else:  # a day's share set apart: each figure rounded on its own
+            assert abs(shown - rounded(gap.missed_minutes)) <= 1
+
+
+@given(cases(), st.integers(0, SPAN), st.integers(0, 6))
+def test_a_day_or_week_without_school_never_raises_expected_or_owed(
+    case: Case, start: int, length: int
+) -> None:
+    before = compute_gap(case)
+    after = compute_gap(close(case, DateRange(day(start), day(start + length))))
+    for old, new in zip(results(before), results(after), strict=True):
+        assert new.expected_minutes <= old.expected_minutes
+        assert new.owed_minutes <= old.owed_minutes
+        assert new.missed_minutes <= old.missed_minutes
+        assert new.delivered_minutes == old.delivered_minutes
+
+
+@given(cases(), st.integers(2, 5), st.booleans())
+def test_expected_scales_with_minutes_times_times(case: Case, factor: int, on_times: bool) -> None:
+    def scaled(service: Service) -> Service:
+        if on_times:
+            return dataclasses.replace(service, times=(service.times or 1) * factor)
+        return dataclasses.replace(service, minutes=service.minutes * factor)
+
+    bigger = dataclasses.replace(case, services=tuple(scaled(s) for s in case.services))
+    before, after = compute_gap(case), compute_gap(bigger)
+    for old, new in zip(before.services, after.services, strict=True):
+        assert new.expected_minutes == factor * old.expected_minutes
+    assert after.expected_minutes == factor * before.expected_minutes
+
+
+@given(st.data(), cases())
+def test_results_do_not_depend_on_the_order_of_the_log(data: st.DataObject, case: Case) -> None:
+    shuffled = dataclasses.replace(
+        case,
+        services=tuple(
+            dataclasses.replace(service, log=tuple(data.draw(st.permutations(service.log))))
+            if service.log
+            else service
+            for service in case.services
+        ),
+    )
+    assert report_to_dict(compute_gap(shuffled)) == report_to_dict(compute_gap(case))
+
+
+@given(cases(), st.integers(0, SPAN // 7))
+def test_a_week_with_no_school_days_expects_nothing(case: Case, week: int) -> None:
+    monday = day(7 * week)
+    report = compute_gap(close(case, DateRange(monday, monday + dt.timedelta(days=4))))
+    for weeks in [report.weeks, *(gap.weeks for gap in report.services)]:
+        for shown in weeks:
+            if shown.monday == monday:
+                assert shown.school_days == 0
+                assert shown.expected_minutes == 0
+
+
+@given(cases())
+def test_percent_and_stretches_stay_in_bounds(case: Case) -> None:
+    report = compute_gap(case)
+    for result in results(report):
+        percent = result.percent_delivered
+        assert percent is None or 0 <= percent <= 100
+    for gap in report.services:
+        assert sum(gap.stretch_school_days) <= gap.school_days
+        assert all(
+            gap.window and run.start in gap.window and run.end in gap.window
+            for run in gap.stretches_without_service
+        )
+        ends = [(run.start, run.end) for run in gap.stretches_without_service]
+        assert ends == sorted(ends)
+        assert all(a[1] < b[0] for a, b in itertools.pairwise(ends))
+        if gap.from_log:
+            assert gap.longest_stretch == max(gap.stretch_school_days, default=0)
+        assert all(0 < entry.minutes < gap.service.minutes for entry in gap.partial_sessions)
+        if gap.from_log:  # every logged minute is either counted or flagged
+            logged = sum(entry.minutes for entry in gap.service.log or ())
+            assert gap.delivered_minutes + gap.flagged_minutes == logged
+
+
+@given(cases())
+def test_expected_is_the_sum_of_the_weeks(case: Case) -> None:
+    report = compute_gap(case)
+    for result in results(report):
+        assert sum((week.expected_minutes for week in result.weeks), Fraction(0)) == (
+            result.expected_minutes
+        )
