@@ -32,11 +32,25 @@ from builder.form_document import (
 from builder.gap import compute_gap
 from builder.i18n import text
 from builder.letters import mailto_url, render_letter
-from builder.widgets import example_case, letter_download_href, render_form, render_gap_results
+from builder.meeting_sheet import meeting_sheet
+from builder.widgets import (
+    example_case,
+    letter_download_href,
+    letter_ready,
+    render_form,
+    render_gap_results,
+    render_letter_widget,
+    render_readiness,
+    render_state_summary,
+    render_timeline,
+)
 
 STORAGE_KEY = "iep-follow-through:case:v1"
 SERVICE_NAME = re.compile(r"services\.[0-9]+\.name")
 DAMAGED_KEY = "iep-follow-through:case:v1:damaged"
+# A real case file or log is tens of kilobytes; a file this big is refused before it is read, since
+# reading and parsing it would freeze the page.
+MAX_FILE_MB = 2
 document = js.document
 _proxies: list[Any] = []  # JS keeps calling these, so Python must keep them alive
 
@@ -72,8 +86,9 @@ class Session:
     def read_fields(self) -> None:
         """Take what is already in the fields (typed before Python was ready: keep it all)."""
         for field in document.querySelectorAll("[data-path]"):
-            if str(field.value):
-                set_path(self.document, str(field.dataset.path), str(field.value))
+            value: Any = bool(field.checked) if str(field.type) == "checkbox" else str(field.value)
+            if value:
+                set_path(self.document, str(field.dataset.path), value)
                 self.touched = True
 
     def render_forms(self, only: str | None = None) -> None:
@@ -94,11 +109,16 @@ class Session:
         path = target.getAttribute("data-path") if target.getAttribute else None
         if not path:
             return
-        value = str(target.value)
+        is_box = str(target.type) == "checkbox"
+        value: Any = bool(target.checked) if is_box else str(target.value)
         set_path(self.document, str(path), value)
         self.touched = True
         for twin in document.querySelectorAll(f'[data-path="{path}"]'):
-            if twin != target and str(twin.value) != value:
+            if twin == target:
+                continue
+            if is_box:
+                twin.checked = value
+            elif str(twin.value) != value:
                 twin.value = value
         if SERVICE_NAME.fullmatch(str(path)):
             self.render_forms(only="calculator")  # its headings name the services
@@ -106,7 +126,9 @@ class Session:
 
     def on_change(self, event: Any) -> None:
         action = event.target.getAttribute("data-action")
-        if action == "import":
+        if action == "choose-letter":
+            self.choose_letter(event.target)
+        elif action == "import":
             self.import_case(event.target)
         elif action == "csv-import":
             self.import_csv(event.target)
@@ -128,6 +150,35 @@ class Session:
             self.remove_row(str(control.getAttribute("data-item")))
         elif action == "csv-export":
             self.export_csv()
+        elif action == "mark-sent":
+            self.mark_sent(control.closest('[data-widget="letter"]'))
+
+    def choose_letter(self, select: Any) -> None:
+        """Show another letter in the builder page's letter widget, with the same facts."""
+        widget = document.getElementById(str(select.getAttribute("data-widget-id")))
+        widget.outerHTML = render_letter_widget(
+            str(select.value),
+            uid=str(widget.id),
+            with_form=False,
+            today=_today(),
+            document=self.document,
+        )
+        self.mount()
+
+    def mark_sent(self, widget: Any) -> None:
+        """Record the letter shown as sent today, so later letters can refer to it by date."""
+        name = str(widget.dataset.letter)
+        case, _ = read_case(without_blanks(self.document))
+        letter = render_letter(name, case, today=_today())
+        index = add_item(self.document, "letters_sent")
+        sent = {"letter": name, "date": _today().isoformat(), "to": letter.to.name}
+        self.document["letters_sent"][index] = sent
+        self.touched = True
+        self.render_forms()
+        self.changed()
+        message = widget.querySelector('[data-role="message"]')
+        if message is not None:
+            message.textContent = text("letter.marked_sent")
 
     def add_row(self, list_path: str) -> None:
         index = add_item(self.document, list_path)
@@ -162,7 +213,14 @@ class Session:
         report = compute_gap(shown)
         note_key = "letter.yours_note" if self.touched else "letter.example_note"
         for widget in document.querySelectorAll('[data-widget="letter"]'):
-            letter = render_letter(str(widget.dataset.letter), shown, today=today, report=report)
+            name = str(widget.dataset.letter)
+            letter = render_letter(name, shown, today=today, report=report)
+            readiness = widget.querySelector('[data-role="readiness"]')
+            fresh = render_readiness(name, shown, today=today, report=report)
+            if readiness is not None and readiness.outerHTML != fresh:
+                readiness.outerHTML = fresh
+            actions = widget.querySelector('[data-role="actions"]')
+            actions.hidden = not letter_ready(name, shown, today=today, report=report)
             _set_text(widget, '[data-role="subject"]', letter.subject)
             _set_text(widget, '[data-role="body"]', letter.body)
             _set_text(widget, '[data-role="note"]', text(note_key))
@@ -175,6 +233,18 @@ class Session:
                 email.setAttribute("aria-disabled", "true")
             download = widget.querySelector('[data-action="download"]')
             download.setAttribute("href", letter_download_href(letter))
+        for region in document.querySelectorAll('[data-role="timeline"]'):
+            fresh = render_timeline(shown, today=today)
+            if region.innerHTML != fresh:
+                region.innerHTML = fresh
+        for sheet in document.querySelectorAll('[data-role="sheet"]'):
+            _set_text(
+                sheet.parentElement, '[data-role="sheet"]', meeting_sheet(shown, today=today).text
+            )
+        for summary in document.querySelectorAll('[data-role="state-summary"]'):
+            fresh = render_state_summary(shown.state)
+            if summary.innerHTML != fresh:
+                summary.innerHTML = fresh
         gap_note = "gap.yours_note" if self.touched else "gap.example_note"
         for widget in document.querySelectorAll('[data-widget="gap"]'):
             results = render_gap_results(report, uid=str(widget.id))
@@ -213,7 +283,7 @@ class Session:
         _download(log_to_csv(case), f"iep-log-{_today().isoformat()}.csv", "text/csv")
 
     def import_case(self, field: Any) -> None:
-        _read_file(field, self.load)
+        _read_file(field, self.load, self.say)
 
     def import_csv(self, field: Any) -> None:
         index = int(field.getAttribute("data-service") or 0)
@@ -240,13 +310,13 @@ class Session:
                 message += " " + text("form.csv_problems", count=len(problems), details=details)
             self.say(message)
 
-        _read_file(field, loaded)
+        _read_file(field, loaded, self.say)
 
     def load(self, source: str, *, restored: bool = False) -> bool:
         """Replace the case with the one in `source`, or explain why not and change nothing."""
         try:
             data = json.loads(source)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deep enough to exhaust the parser
             data = None
         _, problems = read_case(data)
         fatal = [problem for problem in problems if problem.path in ("", "version")]
@@ -327,10 +397,14 @@ def _download(body: str, name: str, media_type: str) -> None:
     js.setTimeout(_keep(lambda: js.URL.revokeObjectURL(url)), 1000)
 
 
-def _read_file(field: Any, use: Callable[[str], None]) -> None:
+def _read_file(field: Any, use: Callable[[str], None], say: Callable[[str], None]) -> None:
     """Read the file chosen in `field` as text and hand it to `use`; then clear the field."""
     files = field.files
     if not files or files.length == 0:
+        return
+    if files.item(0).size > MAX_FILE_MB * 1_000_000:
+        say(text("case.file_too_large", limit=MAX_FILE_MB))
+        field.value = ""
         return
     reader = js.FileReader.new()
 

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 
-def set_path(document: dict[str, Any], path: str, value: str) -> None:
+def set_path(document: dict[str, Any], path: str, value: Any) -> None:
     """Write `value` at a dotted path like services.0.minutes, creating what is missing."""
     parts = path.split(".")
     node: Any = document

@@ -19,16 +19,26 @@ from urllib.parse import quote
 import jinja2
 
 from builder.case import Case, load_case
+from builder.complaint import complaint_problems, one_year_check
 from builder.form_document import get_path
 from builder.gap import GapReport, compute_gap, rounded
-from builder.i18n import messages, number, short_date
-from builder.jurisdictions import load_states
-from builder.letters import Letter, letter_info, mailto_url, render_letter
+from builder.i18n import long_date, messages, number, short_date
+from builder.jurisdictions import get_state, load_states
+from builder.letters import (
+    Letter,
+    catalogue,
+    letter_info,
+    mailto_url,
+    missing_in_words,
+    render_letter,
+)
+from builder.meeting_sheet import meeting_sheet
+from builder.timeline import timeline, to_ics
 
 EMPTY_DOCUMENT: Mapping[str, Any] = {"version": 1}
-_FORM_TEMPLATES = {"facts": "facts-form", "calculator": "calculator-form"}
+COMPLAINT = "state-complaint"
 # The kinds that carry the facts form: the first of them on a page shows it, the others use it.
-NEEDS_FORM = frozenset({"letter", "gap"})
+NEEDS_FORM = frozenset({"letter", "letter-builder", "gap"})
 CHART_HEIGHT = 120
 CHART_BAR = 10
 
@@ -73,29 +83,101 @@ def render_widget(marker: Marker, *, uid: str, with_form: bool, today: dt.date) 
     """The pre-rendered HTML of the widget a marker asks for (KeyError for an unknown one)."""
     if marker.kind == "letter":
         return render_letter_widget(marker.argument, uid=uid, with_form=with_form, today=today)
+    if marker.kind == "letter-builder":
+        return _template("letter-chooser.html.j2").render(
+            uid=uid,
+            letters=catalogue(),
+            chosen=marker.argument,
+            facts=render_case_panel(uid=f"{uid}-facts") if with_form else "",
+            widget=render_letter_widget(marker.argument, uid=uid, with_form=False, today=today),
+            t=messages(),
+        )
     if marker.kind == "gap":
         return render_gap_widget(uid=uid, with_form=with_form)
+    if marker.kind == "timeline":
+        return _template("timeline.html.j2").render(
+            uid=uid, body=render_timeline(example_case(), today=today), t=messages()
+        )
+    if marker.kind == "meeting-sheet":
+        sheet = meeting_sheet(example_case(), today=today).text
+        return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=messages())
     if marker.kind == "state-list":
         return _template("state-list.html.j2").render(states=load_states(), t=messages())
     if marker.kind == "state-picker":
-        return _template("state-picker.html.j2").render(uid=uid, states=load_states(), t=messages())
+        return _template("state-picker.html.j2").render(
+            uid=uid, states=load_states(), summary=render_state_summary(""), t=messages()
+        )
     raise KeyError(f"unknown widget kind {marker.kind!r}")
 
 
 def render_letter_widget(
-    name: str, *, uid: str, with_form: bool, today: dt.date, language: str = "en"
+    name: str,
+    *,
+    uid: str,
+    with_form: bool,
+    today: dt.date,
+    document: Mapping[str, Any] = EMPTY_DOCUMENT,
+    language: str = "en",
 ) -> str:
-    """A letter builder for one letter, showing the example case's letter."""
-    letter = render_letter(name, example_case(), today=today)
+    """A letter builder for one letter, showing the example case's letter; its forms show
+    `document` (the browser passes the reader's, when the builder page switches letters)."""
+    case = example_case()
+    report = compute_gap(case)
+    letter = render_letter(name, case, today=today, report=report)
+    section = f"letter:{name}"
     return _template("letter.html.j2").render(
         uid=uid,
         info=letter_info(name),
         letter=letter,
+        readiness=render_readiness(name, case, today=today, report=report),
+        letter_form=render_form(section, document, uid=uid) if section_fieldsets(section) else "",
         mailto=mailto_url(letter),
         download_href=letter_download_href(letter),
         facts_form=render_case_panel(uid=uid) if with_form else "",
         t=messages(language),
     )
+
+
+def render_timeline(case: Case, *, today: dt.date, language: str = "en") -> str:
+    """The case's dates, and a calendar file (.ics) of them as a data: link."""
+    events = timeline(case, today=today)
+    calendar = to_ics(events, stamp=today)
+    return _template("timeline-body.html.j2").render(
+        events=events,
+        dates=[long_date(event.date, language) for event in events],
+        calendar_href="data:text/calendar;charset=utf-8," + quote(calendar, safe=""),
+        t=messages(language),
+    )
+
+
+def render_state_summary(code: str, language: str = "en") -> str:
+    """Who takes complaints in the chosen state, and how (only what was confirmed)."""
+    state = get_state(code) if code else None
+    if state is None:
+        return ""
+    return _template("state-summary.html.j2").render(state=state, t=messages(language))
+
+
+def render_readiness(
+    name: str, case: Case, *, today: dt.date, report: GapReport, language: str = "en"
+) -> str:
+    """What a letter still needs; for the state complaint, every 300.153(b) element and the
+    one-year limit, since the page offers the complaint only when it is complete."""
+    complaint = name == COMPLAINT
+    needs = (
+        complaint_problems(case, today=today, report=report)
+        if complaint
+        else missing_in_words(name, case)
+    )
+    one_year = one_year_check(case, today=today, report=report).lines if complaint else ()
+    return _template("readiness.html.j2").render(
+        complaint=complaint, needs=needs, one_year=one_year, t=messages(language)
+    )
+
+
+def letter_ready(name: str, case: Case, *, today: dt.date, report: GapReport) -> bool:
+    """Whether the page offers the letter's outputs (only the complaint waits to be complete)."""
+    return name != COMPLAINT or not complaint_problems(case, today=today, report=report)
 
 
 def render_gap_widget(*, uid: str, with_form: bool, language: str = "en") -> str:
@@ -118,11 +200,13 @@ def render_form(
     live: bool = False,
     language: str = "en",
 ) -> str:
-    """One part of the form ("facts" or "calculator") showing what the case document holds.
+    """One part of the form showing what the case document holds: "facts", "calculator", or
+    "letter:NAME" (the facts one letter needs beyond the shared ones).
 
     `live` is for the browser: its buttons work at once (the build's wait for Python).
     """
     t = messages(language)
+    titles = {info.name: info.title for info in catalogue()}
 
     def value(path: str) -> str:
         found = get_path(document, path)
@@ -135,10 +219,16 @@ def render_form(
     def service_name(index: int) -> str:
         return value(f"services.{index}.name") or t["form.unnamed_service"].format(n=index + 1)
 
-    return _template(f"{_FORM_TEMPLATES[section]}.html.j2").render(
+    def option_label(kind: str, option: str) -> str:
+        return titles[option] if kind == "letters" else t[f"form.{kind}.{option}"]
+
+    return _template("form-section.html.j2").render(
+        section=section,
+        fieldsets=section_fieldsets(section),
         uid=uid,
         form=form_spec(),
         t=t,
+        option_label=option_label,
         value=value,
         count=count,
         service_name=service_name,
@@ -147,10 +237,20 @@ def render_form(
     )
 
 
-def render_case_panel(*, uid: str, language: str = "en") -> str:
+def section_fieldsets(section: str) -> list[dict[str, Any]]:
+    """The fieldsets of one form section (an unknown letter has none of its own)."""
+    kind, _, letter = section.partition(":")
+    spec = form_spec()
+    fieldsets: list[dict[str, Any]] = spec["letters"].get(letter, []) if letter else spec[kind]
+    return fieldsets
+
+
+def render_case_panel(
+    *, uid: str, document: Mapping[str, Any] = EMPTY_DOCUMENT, language: str = "en"
+) -> str:
     """The facts form with the case tools (remember, export, import, forget)."""
     return _template("case-panel.html.j2").render(
-        uid=uid, facts_form=render_form("facts", EMPTY_DOCUMENT, uid=uid), t=messages(language)
+        uid=uid, facts_form=render_form("facts", document, uid=uid), t=messages(language)
     )
 
 

@@ -12,10 +12,11 @@ import pytest
 
 from builder.case import load_case
 from builder.case import loads_case as parse
-from tests.conftest import CASES, BuiltSite, Visit
+from tests.conftest import CASES, ROOT, BuiltSite, Visit
 
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
+EXAMPLE_CASE = ROOT / "builder" / "data" / "example-case.json"
 BOOT_TIMEOUT_MS = 120_000
 
 
@@ -132,12 +133,16 @@ def test_a_bad_value_gets_a_message_beside_its_field_and_stays_typed(
 def test_the_build_time_letter_and_the_live_letter_are_identical(
     visit: Visit, site: BuiltSite
 ) -> None:
-    prerendered = _prerendered_letter(site.html("builder"))
-    assert "120 minutes were not provided" in prerendered
-    page = open_builder(visit, site)
-    assert letter_text(page) == prerendered, "the example shown before and after Python starts"
-    type_example_case(page)
-    assert letter_text(page) == prerendered, "the same case typed in gives the same letter"
+    for page_path in ("builder", "guide/file-a-state-complaint", "guide/request-an-iep-meeting"):
+        prerendered = _prerendered_letter(site.html(page_path))
+        assert "Daniel Alvarez" in prerendered, "the worked example is filled in"
+        page = open_builder(visit, site, page_path + "/")
+        assert letter_text(page) == prerendered, "the example before and after Python starts"
+        page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
+        page.wait_for_function(
+            "document.querySelector('[data-path=\"child.name\"]').value === 'Daniel Alvarez'"
+        )
+        assert letter_text(page) == prerendered, "the same case imported gives the same letter"
 
 
 def test_text_typed_before_python_is_ready_is_kept(visit: Visit, site: BuiltSite) -> None:
@@ -230,6 +235,71 @@ def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: Built
     assert page.locator('script[type="py"]').count() == 1, "Python started once, and kept"
 
 
+def test_the_builder_page_offers_every_letter_from_the_same_facts(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site)
+    type_example_case(page)
+    chooser = page.locator('[data-action="choose-letter"]')
+    assert chooser.locator("option").count() == 10
+    chooser.select_option("meeting-request")
+    page.wait_for_selector(
+        '[data-widget="letter"][data-letter="meeting-request"][data-state="ready"]'
+    )
+    page.locator('[data-path="meeting.offered.0.date"]').fill("2026-12-01")
+    page.locator('[data-path="meeting.offered.0.time"]').fill("3:30 pm")
+    text = letter_text(page)
+    assert "Sam Rivera" in text and "December 1, 2026" in text and "3:30 pm" in text
+    assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
+
+
+def test_the_state_complaint_is_offered_only_when_complete(visit: Visit, site: BuiltSite) -> None:
+    page = open_builder(visit, site, "guide/file-a-state-complaint/")
+    actions = page.locator('[data-widget="letter"] [data-role="actions"]')
+    assert actions.is_visible(), "the worked example is complete"
+    type_example_case(page)
+    readiness = page.locator('[data-role="readiness"]').first
+    assert actions.is_hidden()
+    assert "Your state" in readiness.inner_text()
+    assert "34 CFR 300.153(d)" in readiness.inner_text()
+    page.locator('[data-path="state"]').select_option("CA")
+    assert (
+        "California Department of Education"
+        in page.locator('[data-role="state-summary"]').inner_text()
+    )
+    for path, value in {
+        "parent.address": "12 Oak St, Fresno, CA 93701",
+        "child.address": "12 Oak St, Fresno, CA 93701",
+        "contacts.district": "Fresno Unified School District",
+        "complaint.violation": "The district has not provided the speech therapy in the IEP.",
+        "complaint.proposed_resolution": "Make-up sessions for the 120 minutes missed.",
+        "complaint.signature": "Ana Rivera",
+    }.items():
+        page.locator(f'[data-path="{path}"]').first.fill(value)
+    assert "every element" in readiness.inner_text()
+    assert actions.is_visible()
+    assert "Fresno Unified School District" in letter_text(page)
+
+
+def test_marking_a_letter_sent_puts_it_on_the_timeline_and_in_the_next_letter(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site)
+    type_example_case(page)
+    page.locator('[data-action="mark-sent"]').first.click()
+    timeline = page.locator('[data-role="timeline"]')
+    assert "Sent a note about the missed services to Ms. Lee" in timeline.inner_text()
+    assert "Reply date you asked for" in timeline.inner_text()
+    href = timeline.locator('[data-action="calendar"]').get_attribute("href")
+    assert href.startswith("data:text/calendar") and "BEGIN%3AVCALENDAR" in href
+    page.locator('[data-action="choose-letter"]').select_option("follow-up")
+    page.wait_for_selector('[data-widget="letter"][data-letter="follow-up"][data-state="ready"]')
+    assert page.locator('[data-path="letters_sent.0.letter"]').input_value() == (
+        "case-manager-note"
+    )
+    assert "Meeting sheet" in page.locator('[data-widget="meeting-sheet"]').inner_text()
+
+
 def test_the_case_is_stored_only_when_remembered_and_forget_clears_it(
     visit: Visit, site: BuiltSite
 ) -> None:
@@ -262,4 +332,4 @@ def test_a_damaged_saved_case_is_explained_and_set_aside(visit: Visit, site: Bui
     message = page.locator('[data-role="case-message"]').first.text_content()
     assert "could not be read" in message
     assert page.evaluate("localStorage.getItem('iep-follow-through:case:v1')") is None
-    assert "Sam Rivera" in letter_text(page), "the worked example is still shown"
+    assert "Daniel Alvarez" in letter_text(page), "the worked example is still shown"

@@ -54,7 +54,9 @@ def test_every_step_page_has_its_sections_and_its_sources(site: BuiltSite, sourc
 def test_widgets_are_pre_rendered_with_the_worked_example(site: BuiltSite) -> None:
     html = site.html("builder")
     assert 'data-widget="letter"' in html
-    assert "120 minutes were not provided." in html
+    assert "Daniel Alvarez received 10 sessions (285 minutes): 315 minutes were not provided." in (
+        html
+    )
     assert 'data-iep-widget="' not in html, "every widget token was replaced"
 
 

@@ -57,7 +57,7 @@ function printLetter(widget) {
 
 document.addEventListener("click", (event) => {
   const control = event.target.closest("[data-action]");
-  const widget = control && control.closest('[data-widget="letter"]');
+  const widget = control && control.closest(".iep-widget");
   if (!widget) return;
   const action = control.dataset.action;
   if (action === "copy") copyLetter(widget);
@@ -76,8 +76,30 @@ function showFailure() {
   }
 }
 
-function startPython() {
+// PyScript resolves the config's interpreter against the page, not against the config file, so
+// under a sub-path (a GitHub project site) the file's relative path would leave the site. The
+// config is read here and given inline, every URL in it resolved against the file's own address.
+async function inlineConfig() {
+  const response = await fetch(paths.config);
+  if (!response.ok) throw new Error(`${paths.config}: ${response.status}`);
+  const config = await response.json();
+  const resolve = (path) => new URL(path, paths.config).href;
+  config.interpreter = resolve(config.interpreter);
+  config.files = Object.fromEntries(
+    Object.entries(config.files).map(([from, to]) => [resolve(from), to]),
+  );
+  return JSON.stringify(config);
+}
+
+async function startPython() {
   started = true;
+  let config;
+  try {
+    config = await inlineConfig();
+  } catch {
+    showFailure();
+    return;
+  }
   const css = document.createElement("link");
   css.rel = "stylesheet";
   css.href = paths.pyscriptCss;
@@ -85,7 +107,7 @@ function startPython() {
   const main = document.createElement("script");
   main.type = "py";
   main.src = paths.main;
-  main.setAttribute("config", paths.config);
+  main.setAttribute("config", config);
   document.body.append(main);
   const core = document.createElement("script");
   core.type = "module";
