@@ -12,6 +12,7 @@ import pytest
 
 from builder.case import load_case
 from builder.case import loads_case as parse
+from builder.gap import compute_gap, report_to_dict
 from tests.conftest import CASES, ROOT, BuiltSite, Visit
 
 pytestmark = pytest.mark.browser
@@ -333,3 +334,33 @@ def test_a_damaged_saved_case_is_explained_and_set_aside(visit: Visit, site: Bui
     assert "could not be read" in message
     assert page.evaluate("localStorage.getItem('iep-follow-through:case:v1')") is None
     assert "Daniel Alvarez" in letter_text(page), "the worked example is still shown"
+
+
+def test_a_real_semester_gives_the_same_numbers_in_the_page_as_on_the_command_line(
+    visit: Visit, site: BuiltSite
+) -> None:
+    semester = CASES / "semester.json"
+    report = report_to_dict(compute_gap(parse(semester.read_text())))
+    page = open_builder(visit, site, "guide/get-specific/")
+    page.locator('input[data-action="import"]').first.set_input_files(str(semester))
+    page.wait_for_function(
+        "document.querySelectorAll('[data-path^=\"services.2.log.\"]').length > 0"
+    )
+    results = page.locator('[data-role="results"]').first
+    rows = results.locator(".iep-gap__table tbody tr")
+    cells = [rows.nth(n).locator("th, td").all_text_contents() for n in range(rows.count())]
+    expected = [
+        *(
+            [service["name"], f"{service['expected_minutes']:,}", f"{service['owed_minutes']:,}"]
+            for service in report["services"]
+        ),
+        [
+            "Total",
+            f"{report['totals']['expected_minutes']:,}",
+            f"{report['totals']['owed_minutes']:,}",
+        ],
+    ]
+    assert [[row[0], row[1], row[5]] for row in cells] == expected
+    assert results.locator(".iep-gap__svg rect").count() > 0
+    assumptions = results.locator(".iep-gap__assumptions li").all_text_contents()
+    assert assumptions == report["assumptions"]
