@@ -20,6 +20,8 @@ from builder.gap import GapReport, compute_gap, report_text, report_to_dict
 from builder.i18n import text
 from builder.jurisdictions import get_state
 from builder.letters import catalogue, letter_info, missing_in_words, render_letter
+from builder.meeting_sheet import meeting_sheet
+from builder.timeline import timeline, to_ics
 
 USAGE_ERROR = 2
 
@@ -84,6 +86,17 @@ def _parser() -> argparse.ArgumentParser:
         "--date", type=_date, help="the day to check the one-year limit on (default today)"
     )
     check.set_defaults(command=_check)
+
+    dates = commands.add_parser("timeline", help="the case's dates: letters, replies, deadlines")
+    dates.add_argument("case", help="the case file (JSON)")
+    dates.add_argument("--date", type=_date, help="today's date, YYYY-MM-DD (default today)")
+    dates.add_argument("--ics", action="store_true", help="print a calendar file (.ics) instead")
+    dates.set_defaults(command=_timeline)
+
+    sheet = commands.add_parser("meeting-sheet", help="the printable sheet for the IEP meeting")
+    sheet.add_argument("case", help="the case file (JSON)")
+    sheet.add_argument("--date", type=_date, help="today's date, YYYY-MM-DD (default today)")
+    sheet.set_defaults(command=_meeting_sheet)
     return parser
 
 
@@ -195,6 +208,23 @@ def _check_complaint(case: Case, today: dt.date, heading: str) -> str:
             ).replace(" ()", "")
         )
     return "\n".join(lines)
+
+
+def _timeline(args: argparse.Namespace) -> str:
+    case = _read(args.case)
+    today = args.date or dt.date.today()
+    events = timeline(case, today=today)
+    if args.ics:
+        return to_ics(events, stamp=today)
+    return "\n".join(
+        f"{event.date.isoformat()}  {event.title}"
+        + (f"\n            {event.note}" if event.note else "")
+        for event in events
+    )
+
+
+def _meeting_sheet(args: argparse.Namespace) -> str:
+    return meeting_sheet(_read(args.case), today=args.date or dt.date.today()).text
 
 
 def _read(path: str) -> Case:

@@ -73,3 +73,20 @@ def test_an_unknown_letter_name_lists_the_letters() -> None:
     result = run("letter", "nonsense", EXAMPLE)
     assert result.returncode == 2
     assert "case-manager-note" in result.stderr
+
+
+def test_timeline_lists_the_dates_and_writes_a_calendar_file() -> None:
+    realistic = str(CASES / "realistic.json")
+    dates = run("timeline", realistic, "--date", "2026-11-23")
+    assert dates.returncode == 0
+    assert "2026-10-19  Reply date you asked for (a note about the missed services)" in dates.stdout
+    calendar = run("timeline", realistic, "--date", "2026-11-23", "--ics")
+    assert calendar.stdout.startswith("BEGIN:VCALENDAR")
+    assert calendar.stdout.count("BEGIN:VEVENT") == dates.stdout.count("\n20") + 1
+
+
+def test_meeting_sheet_prints_the_questions_and_the_missed_minutes() -> None:
+    sheet = run("meeting-sheet", str(CASES / "realistic.json"), "--date", "2026-11-23")
+    assert sheet.returncode == 0
+    assert sheet.stdout.startswith("Meeting sheet: Daniel Alvarez's IEP")
+    assert "Questions to ask" in sheet.stdout

@@ -652,11 +652,3 @@ def test_daily_rate_is_the_documented_rule() -> None:
     assert daily_rate(Service("A", 1800, "year"), day, 180) == 10
     total = Service("A", 100, "total", start=dt.date(2026, 2, 2), end=dt.date(2026, 2, 13))
     assert daily_rate(total, day, 180) == 10
-
-
-def test_the_calculators_messages_are_not_defined_twice() -> None:
-    folder = ROOT / "builder" / "data" / "i18n" / "en"
-    mine = json.loads((folder / "gap.json").read_text())
-    for other in folder.glob("*.json"):
-        if other.name != "gap.json":
-            assert set(mine) & set(json.loads(other.read_text())) == set(), other.name

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections import Counter
+
+from builder.i18n import long_date, messages, number, plural, short_date, text
+from tests.conftest import ROOT
+
+FOLDER = ROOT / "builder" / "data" / "i18n"
+
+
+def test_no_message_is_defined_in_two_files() -> None:
+    """The files of a language are merged, so a key in two files would silently lose one text."""
+    for language in FOLDER.iterdir():
+        counts = Counter(
+            key for part in language.glob("*.json") for key in json.loads(part.read_text())
+        )
+        assert [key for key, count in counts.items() if count > 1] == [], language.name
+
+
+def test_every_message_key_used_in_the_templates_exists() -> None:
+    known = messages("en")
+    used = {
+        key
+        for template in (ROOT / "builder" / "templates").glob("*.j2")
+        for key in re.findall(r't\["([a-z_.\-]+)"\]', template.read_text())
+    }
+    assert sorted(used - set(known)) == []
+
+
+def test_counts_dates_and_plurals_read_as_a_parent_writes_them() -> None:
+    assert number(1350) == "1,350"
+    assert number(2.5) == "2.5"
+    assert number(6.0) == "6"
+    assert plural("unit.session", 1) == "1 session"
+    assert plural("unit.session", 6) == "6 sessions"
+    assert long_date(dt.date(2026, 10, 5)) == "October 5, 2026"
+    assert short_date(dt.date(2026, 10, 5)) == "Oct 5"
+    assert text("case.out_of_range", low=1, high="10,000") == "Enter a number from 1 to 10,000."
