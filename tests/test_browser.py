@@ -7,6 +7,7 @@ import re
 from html import unescape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -364,3 +365,38 @@ def test_a_real_semester_gives_the_same_numbers_in_the_page_as_on_the_command_li
     assert results.locator(".iep-gap__svg rect").count() > 0
     assumptions = results.locator(".iep-gap__assumptions li").all_text_contents()
     assert assumptions == report["assumptions"]
+
+
+def test_every_output_gives_the_letter_shown(browser: Any, site: BuiltSite, tmp_path: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
+    page = context.new_page()
+    page.goto(site.url + "builder/")
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    type_example_case(page)
+    shown = letter_text(page)
+    page.locator('[data-action="copy"]').first.click()
+    page.wait_for_function("document.querySelector('[data-role=\"message\"]').textContent !== ''")
+    assert page.evaluate("navigator.clipboard.readText()") == shown
+    with page.expect_download() as download:
+        page.locator('[data-action="download"]').first.click()
+    assert download.value.suggested_filename == "case-manager-note.txt"
+    assert Path(download.value.path()).read_text() == shown
+    mailto = page.locator('[data-action="email"]').first.get_attribute("href")
+    subject, _, body = shown.partition("\n\n")
+    assert mailto.startswith("mailto:lee@example.org?subject=")
+    assert unquote(mailto.split("subject=")[1].split("&")[0]) == subject
+    assert unquote(mailto.split("body=")[1]) == body
+    context.close()
+
+
+def test_a_letter_too_long_for_a_mail_link_offers_copy_instead(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site, "guide/file-a-state-complaint/")
+    email = page.locator('[data-widget="letter"] [data-action="email"]').first
+    assert email.get_attribute("aria-disabled") == "true", "the complaint is long"
+    email.click(force=True)  # a link marked aria-disabled still takes a click
+    message = page.locator('[data-widget="letter"] [data-role="message"]').first
+    assert "too long for an email link" in message.text_content()
+    assert page.url.endswith("/guide/file-a-state-complaint/")

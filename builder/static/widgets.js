@@ -55,18 +55,55 @@ function printLetter(widget) {
   window.print();
 }
 
-document.addEventListener("click", (event) => {
-  const control = event.target.closest("[data-action]");
-  const widget = control && control.closest(".iep-widget");
-  if (!widget) return;
-  const action = control.dataset.action;
-  if (action === "copy") copyLetter(widget);
-  else if (action === "print") printLetter(widget);
-  else if (action === "email" && control.getAttribute("aria-disabled") === "true") {
-    event.preventDefault();
-    say(widget, widget.dataset.emailTooLong);
+// In the capture phase, before Material's instant navigation can follow a disabled mail link.
+document.addEventListener(
+  "click",
+  (event) => {
+    const control = event.target.closest("[data-action]");
+    const widget = control && control.closest(".iep-widget");
+    if (!widget) return;
+    const action = control.dataset.action;
+    if (action === "copy") copyLetter(widget);
+    else if (action === "print") printLetter(widget);
+    else if (action === "email" && control.getAttribute("aria-disabled") === "true") {
+      event.preventDefault();
+      event.stopPropagation();
+      say(widget, widget.dataset.emailTooLong);
+    }
+  },
+  true,
+);
+
+// Screen readers hear one short, polite note once typing pauses: "the letter now uses what you
+// typed", or the calculator's one-sentence result. The letter and the results tables are not live
+// regions themselves, since those would re-read a whole letter or table on every keystroke.
+const ANNOUNCE_AFTER_MS = 1000;
+const WATCHED = '[data-role="body"], [data-role="results-region"]';
+const pendingNotes = new WeakMap();
+
+function announceWhenSettled(widget) {
+  const region = widget.querySelector('[data-role="announce"]');
+  if (!region) return;
+  region.textContent = ""; // cleared now, so the same note is heard again next time
+  clearTimeout(pendingNotes.get(widget));
+  const announce = () => {
+    const sentence = widget.querySelector(".iep-gap__sentence");
+    region.textContent = widget.dataset.updated || (sentence ? sentence.textContent : "");
+  };
+  pendingNotes.set(widget, setTimeout(announce, ANNOUNCE_AFTER_MS));
+}
+
+new MutationObserver((records) => {
+  // One note per kind of tool: two letters on a page change together, and one note says it.
+  const changed = new Map();
+  for (const record of records) {
+    const { target } = record;
+    const node = target.nodeType === Node.ELEMENT_NODE ? target : target.parentElement;
+    const widget = node && node.closest(WATCHED) && node.closest('.iep-widget[data-state="ready"]');
+    if (widget && !changed.has(widget.dataset.widget)) changed.set(widget.dataset.widget, widget);
   }
-});
+  changed.forEach(announceWhenSettled);
+}).observe(document.body, { childList: true, characterData: true, subtree: true });
 
 function showFailure() {
   for (const widget of document.querySelectorAll('.iep-widget[data-state="loading"]')) {
