@@ -42,6 +42,10 @@ test: setup browser
 	$(PY) -m mypy
 	$(PY) -m pytest
 
+# Timings of what a parent feels, next to the targets (never asserted): BENCH_ARGS=--quick for 2 runs.
+bench: setup browser
+	$(PY) -m tests.benchmarks $(BENCH_ARGS)
+
 lint: setup
 	$(PY) -m ruff check builder tests
 	$(PY) -m ruff format --check builder tests

@@ -20,7 +20,7 @@ from typing import Any
 import js  # type: ignore[import-not-found]
 from pyodide.ffi import create_proxy, jsnull, to_js  # type: ignore[import-not-found]
 
-from builder.case import Problem, case_to_dict, read_case
+from builder.case import Problem, case_to_dict, parse_json, read_case
 from builder.csvlog import log_from_csv, log_to_csv
 from builder.form_document import (
     add_item,
@@ -68,10 +68,11 @@ class Session:
     def mount(self, *_: Any) -> None:
         """Bring the widgets of the page now shown to life (first load or instant navigation)."""
         if self.touched:
-            self.render_forms()
-        else:
-            self.read_fields()
-            self.render_forms()
+            self.render_forms()  # this page's forms are blank: fill them from the case in memory
+        elif any(SERVICE_NAME.fullmatch(path) for path in self.read_fields()):
+            self.render_forms(only="calculator")  # its headings name the services
+        # Otherwise the build's forms already show the case (blank, or what was typed before
+        # Python was ready): drawing them again costs boot time, and the reader's focus.
         for control in document.querySelectorAll("[data-action]"):
             control.disabled = False
         for box in document.querySelectorAll('[data-action="remember"]'):
@@ -83,13 +84,17 @@ class Session:
                 status.textContent = text("widget.ready")
             widget.dataset.state = "ready"
 
-    def read_fields(self) -> None:
-        """Take what is already in the fields (typed before Python was ready: keep it all)."""
+    def read_fields(self) -> list[str]:
+        """Take what is already in the fields (typed before Python was ready: keep it all);
+        the paths of the fields read."""
+        read = []
         for field in document.querySelectorAll("[data-path]"):
             value: Any = bool(field.checked) if str(field.type) == "checkbox" else str(field.value)
             if value:
-                set_path(self.document, str(field.dataset.path), value)
+                read.append(str(field.dataset.path))
+                set_path(self.document, read[-1], value)
                 self.touched = True
+        return read
 
     def render_forms(self, only: str | None = None) -> None:
         """Re-draw the forms from the case document (rows added, removed, or a case loaded)."""
@@ -177,7 +182,7 @@ class Session:
         self.render_forms()
         self.changed()
         message = widget.querySelector('[data-role="message"]')
-        if message is not None:
+        if _found(message):
             message.textContent = text("letter.marked_sent")
 
     def add_row(self, list_path: str) -> None:
@@ -185,8 +190,9 @@ class Session:
         self.touched = True
         self.render_forms()
         self.changed()
-        first = document.querySelector(f'[data-path^="{list_path}.{index}."]')
-        if first is not None:
+        row = f"{list_path}.{index}"  # a row of fields, or one field (a list of texts)
+        first = document.querySelector(f'[data-path="{row}"], [data-path^="{row}."]')
+        if _found(first):
             first.focus()
 
     def remove_row(self, item_path: str) -> None:
@@ -195,7 +201,7 @@ class Session:
         self.render_forms()
         self.changed()
         add = document.querySelector(f'[data-action="add"][data-list="{list_path}"]')
-        if add is not None:
+        if _found(add):
             add.focus()
 
     def changed(self) -> None:
@@ -217,7 +223,7 @@ class Session:
             letter = render_letter(name, shown, today=today, report=report)
             readiness = widget.querySelector('[data-role="readiness"]')
             fresh = render_readiness(name, shown, today=today, report=report)
-            if readiness is not None and readiness.outerHTML != fresh:
+            if _found(readiness) and readiness.outerHTML != fresh:
                 readiness.outerHTML = fresh
             actions = widget.querySelector('[data-role="actions"]')
             actions.hidden = not letter_ready(name, shown, today=today, report=report)
@@ -260,7 +266,7 @@ class Session:
             if error.textContent != message:
                 error.textContent = message
             field = error.parentElement.querySelector("[data-path]")
-            if field is None:
+            if not _found(field):
                 continue
             if message:
                 field.setAttribute("aria-invalid", "true")
@@ -314,11 +320,8 @@ class Session:
 
     def load(self, source: str, *, restored: bool = False) -> bool:
         """Replace the case with the one in `source`, or explain why not and change nothing."""
-        try:
-            data = json.loads(source)
-        except (ValueError, RecursionError):  # not JSON, or nested deep enough to exhaust the parser
-            data = None
-        _, problems = read_case(data)
+        data, unreadable = parse_json(source)
+        problems = (unreadable,) if unreadable else read_case(data)[1]
         fatal = [problem for problem in problems if problem.path in ("", "version")]
         if fatal:
             reason = fatal[0].message
@@ -436,9 +439,14 @@ def _guarded(handler: Callable[..., Any]) -> Callable[..., None]:
     return run
 
 
+def _found(element: Any) -> bool:
+    """Whether a DOM lookup found an element: a miss is JavaScript's null (jsnull), not None."""
+    return element is not None and element is not jsnull
+
+
 def _set_text(root: Any, selector: str, value: str) -> None:
     element = root.querySelector(selector)
-    if element is not None and element.textContent != value:
+    if _found(element) and element.textContent != value:
         element.textContent = value
 
 

@@ -33,10 +33,17 @@ DEFAULT_SCHOOL_YEAR_DAYS = 180
 MAX_MINUTES = 10_000
 MAX_TIMES = 1_000
 MAX_TEXT = 5_000
+# A case file nests five levels at most (case, services, a service, its log, an entry); anything far
+# deeper is not a case file, and walking it would only exhaust the reader's stack.
+MAX_DEPTH = 12
 
 T = TypeVar("T")
 # Parsed JSON, of any shape. A name of its own: inside _Reader, "object" is a method's name.
 _DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# A JSON string, to the end of the text if it is never closed: it always matches, possessively, so
+# no text can make the search backtrack or start over (the scan stays linear).
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.?)*+(?:"|\Z)')
+_NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 
 @dataclass(frozen=True)
@@ -267,17 +274,32 @@ def load_case(data: object) -> Case:
 
 def loads_case(source: str) -> Case:
     """The case in the JSON text `source`, or `CaseError`."""
-    try:
-        data = json.loads(source)
-    except json.JSONDecodeError as error:
-        raise CaseError(
-            (Problem("", text("case.not_json", line=error.lineno, column=error.colno)),)
-        ) from None
+    data, unreadable = parse_json(source)
+    if unreadable is not None:
+        raise CaseError((unreadable,))
     return load_case(data)
+
+
+def parse_json(source: str) -> tuple[object, Problem | None]:
+    """The JSON in `source`, or None and why it cannot be read. Never raises.
+
+    Nesting is checked before parsing: in the browser, a parser recursing thousands of levels deep
+    overflows the WebAssembly stack and stops Python for good, before any RecursionError.
+    """
+    if _nests_too_deep(source):
+        return None, Problem("", text("case.too_deep"))
+    try:
+        return json.loads(source), None
+    except json.JSONDecodeError as error:
+        return None, Problem("", text("case.not_json", line=error.lineno, column=error.colno))
+    except (ValueError, RecursionError):  # a number with thousands of digits
+        return None, Problem("", text("case.json_too_big"))
 
 
 def read_case(data: object) -> tuple[Case, tuple[Problem, ...]]:
     """The valid part of the case in `data`, and the problems found in the rest."""
+    if _too_deep(data):
+        return Case(), (Problem("", text("case.too_deep")),)
     reader = _Reader()
     case = reader.case(data)
     return case, tuple(reader.problems)
@@ -377,12 +399,13 @@ class _Reader:
         obj = self.mapping(data, path, _RANGE_KEYS)
         start = self.date(obj.get("start"), _join(path, "start"), required=True)
         end = self.date(obj.get("end"), _join(path, "end"), required=True)
+        label = self.text_in(obj, "label", path)
         if start is None or end is None:
             return None
         if end < start:
             self.fail(_join(path, "end"), "case.end_before_start")
             return None
-        return DateRange(start, end, self.text_in(obj, "label", path))
+        return DateRange(start, end, label)
 
     def no_school_day(self, data: object, path: str) -> DateRange | None:
         if isinstance(data, str):
@@ -421,6 +444,8 @@ class _Reader:
             # "60 minutes weekly" has no session length, so a count of sessions gives no minutes.
             self.fail(_join(path, "received.minutes"), "case.received_needs_minutes")
             received = None
+        setting = self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS)
+        delivery = self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES)
         if not name or minutes is None or per is None:
             return None
         return Service(
@@ -428,8 +453,8 @@ class _Reader:
             minutes=minutes,
             per=per,
             times=times,
-            setting=self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS),
-            delivery=self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES),
+            setting=setting,
+            delivery=delivery,
             start=start,
             end=end,
             received=received,
@@ -452,16 +477,13 @@ class _Reader:
         minutes = self.integer(
             obj.get("minutes"), _join(path, "minutes"), low=0, high=MAX_MINUTES, required=True
         )
+        reason = self.choice(obj.get("reason"), _join(path, "reason"), REASONS)
+        setting = self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS)
+        delivery = self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES)
+        note = self.text_in(obj, "note", path)
         if day is None or minutes is None:
             return None
-        return LogEntry(
-            date=day,
-            minutes=minutes,
-            reason=self.choice(obj.get("reason"), _join(path, "reason"), REASONS),
-            setting=self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS),
-            delivery=self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES),
-            note=self.text_in(obj, "note", path),
-        )
+        return LogEntry(day, minutes, reason, setting, delivery, note)
 
     def incident(self, data: object, path: str) -> Incident | None:
         obj = self.mapping(data, path, _INCIDENT_KEYS)
@@ -469,9 +491,10 @@ class _Reader:
         support = self.text_in(obj, "support", path)
         if not support:
             self.fail(_join(path, "support"), "case.required")
+        note = self.text_in(obj, "note", path)
         if day is None or not support:
             return None
-        return Incident(date=day, support=support, note=self.text_in(obj, "note", path))
+        return Incident(date=day, support=support, note=note)
 
     def letter_sent(self, data: object, path: str) -> LetterSent | None:
         obj = self.mapping(data, path, _LETTER_SENT_KEYS)
@@ -479,32 +502,29 @@ class _Reader:
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
         if not letter:
             self.fail(_join(path, "letter"), "case.required")
+        to = self.text_in(obj, "to", path)
         if day is None or not letter:
             return None
-        return LetterSent(letter=letter, date=day, to=self.text_in(obj, "to", path))
+        return LetterSent(letter=letter, date=day, to=to)
 
     def reply(self, data: object, path: str) -> Reply | None:
         obj = self.mapping(data, path, _REPLY_KEYS)
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        sender = self.text_in(obj, "from", path)
+        summary = self.text_in(obj, "summary", path)
         if day is None:
             return None
-        return Reply(
-            date=day,
-            sender=self.text_in(obj, "from", path),
-            summary=self.text_in(obj, "summary", path),
-        )
+        return Reply(date=day, sender=sender, summary=summary)
 
     def conversation(self, data: object, path: str) -> Conversation | None:
         obj = self.mapping(data, path, _CONVERSATION_KEYS)
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        person = self.text_in(obj, "with", path)
+        how = self.choice(obj.get("how"), _join(path, "how"), CONVERSATION_WAYS)
+        points = self.texts(obj.get("points"), _join(path, "points"))
         if day is None:
             return None
-        return Conversation(
-            date=day,
-            person=self.text_in(obj, "with", path),
-            how=self.choice(obj.get("how"), _join(path, "how"), CONVERSATION_WAYS),
-            points=self.texts(obj.get("points"), _join(path, "points")),
-        )
+        return Conversation(date=day, person=person, how=how, points=points)
 
     def meeting(self, data: object, path: str) -> Meeting:
         obj = self.mapping(data, path, _MEETING_KEYS)
@@ -518,9 +538,10 @@ class _Reader:
     def meeting_time(self, data: object, path: str) -> MeetingTime | None:
         obj = self.mapping(data, path, _MEETING_TIME_KEYS)
         day = self.date(obj.get("date"), _join(path, "date"), required=True)
+        time = self.text_in(obj, "time", path)
         if day is None:
             return None
-        return MeetingTime(date=day, time=self.text_in(obj, "time", path))
+        return MeetingTime(date=day, time=time)
 
     def requests(self, data: object, path: str) -> Requests:
         obj = self.mapping(data, path, _REQUESTS_KEYS)
@@ -620,7 +641,7 @@ class _Reader:
         return cleaned
 
     def email(self, value: object, path: str) -> str:
-        if value is None or value == "":
+        if _blank(value):
             return ""
         if not isinstance(value, str):
             self.fail(path, "case.not_text")
@@ -636,15 +657,17 @@ class _Reader:
         return address
 
     def state(self, value: object, path: str) -> str:
-        if value is None or value == "":
+        if _blank(value):
             return ""
-        if not isinstance(value, str) or len(value) != 2 or not value.isascii():
+        code = value.strip() if isinstance(value, str) else ""
+        # Two letters; a code with no agency on file is the complaint check's to explain.
+        if len(code) != 2 or not (code.isascii() and code.isalpha()):
             self.fail(path, "case.not_state")
             return ""
-        return value.upper()
+        return code.upper()
 
     def date(self, value: object, path: str, *, required: bool = False) -> dt.date | None:
-        if value is None or value == "":
+        if _blank(value):
             if required:
                 self.fail(path, "case.required")
             return None
@@ -666,7 +689,7 @@ class _Reader:
         high: int,
         required: bool = False,
     ) -> int | None:
-        if value is None or value == "":
+        if _blank(value):
             if required:
                 self.fail(path, "case.required")
             return None
@@ -690,7 +713,7 @@ class _Reader:
     def choice(
         self, value: object, path: str, choices: tuple[str, ...], *, required: bool = False
     ) -> str | None:
-        if value is None or value == "":
+        if _blank(value):
             if required:
                 self.fail(path, "case.required")
             return None
@@ -700,7 +723,7 @@ class _Reader:
         return str(value)
 
     def boolean(self, value: object, path: str) -> bool:
-        if value is None:
+        if _blank(value):
             return False
         if not isinstance(value, bool):
             self.fail(path, "case.not_boolean")
@@ -809,6 +832,35 @@ def _join(path: str, key: str) -> str:
 def _clean_text(value: str) -> str:
     """Text without control or bidi-override characters (tabs, newlines, emoji joiners kept)."""
     return "".join(c for c in value if c in "\n\t\u200d" or c.isprintable()).strip()
+
+
+def _nests_too_deep(source: str) -> bool:
+    """Whether the JSON text's brackets (outside its strings) nest deeper than MAX_DEPTH."""
+    depth = 0
+    for bracket in _NOT_BRACKET.sub("", _JSON_STRING.sub("", source)):
+        depth += 1 if bracket in "[{" else -1
+        if depth > MAX_DEPTH:
+            return True
+    return False
+
+
+def _too_deep(data: object) -> bool:
+    """Whether lists and objects nest deeper than MAX_DEPTH (walked without recursion)."""
+    stack = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if not isinstance(node, Mapping | list):
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        children = node.values() if isinstance(node, Mapping) else node
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _blank(value: object) -> bool:
+    """Nothing there: no value, or only white space (a field with a stray space is left empty)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _looks_like_date(value: str) -> bool:

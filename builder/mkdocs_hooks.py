@@ -4,8 +4,9 @@
 - on_page_markdown: swap each `<!-- widget: ... -->` line for a token, and render the widget;
 - on_page_content: put the pre-rendered widget's HTML where its token landed (after Markdown, so
   Markdown never rewrites the widget's HTML, whose letter text keeps its blank lines);
-- on_post_page: add the page's Content-Security-Policy (the site itself only);
-- on_post_build: copy the self-hosted runtime and the Python archive into the site.
+- on_post_page, on_post_template: add each page's Content-Security-Policy (the site itself only);
+- on_post_build: copy the self-hosted runtime and the Python archive into the site, then write the
+  service worker that keeps the site's files for offline use.
 """
 
 from __future__ import annotations
@@ -18,7 +19,12 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
-from builder.site_build import Runtime, RuntimeMissing, with_content_security_policy
+from builder.site_build import (
+    Runtime,
+    RuntimeMissing,
+    with_content_security_policy,
+    write_service_worker,
+)
 from builder.widgets import NEEDS_FORM, Marker, parse_marker, render_widget
 
 _runtime: Runtime | None = None
@@ -63,9 +69,17 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
     return with_content_security_policy(output)
 
 
+def on_post_template(output_content: str, template_name: str, config: MkDocsConfig) -> str:
+    """The theme's own pages (404.html) get the same policy as every other page."""
+    if template_name.endswith(".html"):
+        return with_content_security_policy(output_content)
+    return output_content
+
+
 def on_post_build(config: MkDocsConfig) -> None:
     assert _runtime is not None
     _runtime.write(Path(config.site_dir))
+    write_service_worker(Path(config.site_dir))  # last: it lists every file written before it
 
 
 def _widget_html(marker: Marker, page: Page, *, with_form: bool, number: int) -> str:

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import markupsafe
@@ -32,9 +33,41 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
-# PyScript imports several of its chunks eagerly (editor, terminal, game), so all are shipped.
-PYSCRIPT_UNUSED: tuple[str, ...] = ()  # trimmed only with a benchmark showing what never loads
+# PyScript's parts that no page of this site requests, by name without their content hash (`make
+# bench` lists the runtime files a tool page's first visit did not request): the code editor
+# (codemirror, and its `index`), the terminal (xterm, and its `py` and `mpy` glue), TOML configs
+# (ours is JSON), MicroPython's zip reader (Pyodide unpacks our archive itself), the package graph
+# (no `packages`), the optional storage module and the service worker. core.js imports the editor,
+# game and terminal plugins themselves eagerly, so those are shipped. A part dropped by mistake
+# stops Python on every tool page, which the browser tests catch.
+PYSCRIPT_UNUSED = frozenset(
+    {
+        "codemirror",
+        "codemirror_commands",
+        "codemirror_lang-python",
+        "codemirror_language",
+        "codemirror_state",
+        "codemirror_view",
+        "index",
+        "mpy",
+        "py",
+        "pyodide_graph",
+        "service-worker",
+        "storage",
+        "toml",
+        "xterm",
+        "xterm-readline",
+        "xterm_addon-fit",
+        "xterm_addon-web-links",
+        "zip",
+    }
+)
+CONTENT_HASH = re.compile(r"-[A-Za-z0-9_-]{8}$")  # as in "xterm-Bdboj2r8.js"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
+SERVICE_WORKER = "sw.js"
+# Not kept for offline use: source maps (only developer tools load them), the gzipped sitemap (for
+# search engines).
+NOT_PRECACHED = (".map", ".gz")
 
 
 class RuntimeMissing(RuntimeError):
@@ -78,7 +111,7 @@ class Runtime:
     def python_dir(self) -> str:
         return f"assets/py/{self.archive_hash}"
 
-    def template_paths(self) -> dict[str, str]:
+    def template_paths(self) -> dict[str, Any]:
         """The URLs the page template needs (relative to the site root)."""
         return {
             "pyscript": f"{self.pyscript_dir}/core.js",
@@ -86,6 +119,32 @@ class Runtime:
             "widgets_js": f"{self.python_dir}/widgets.js",
             "main": f"{self.python_dir}/main.py",
             "config": f"{self.python_dir}/pyscript.json",
+            "preload": self.preload(),
+        }
+
+    def preload(self) -> dict[str, list[str]]:
+        """What a page with a tool needs to start Python, for its <head> to ask for at once.
+
+        Left alone, the browser asks for each file only when the one before it has run
+        (widgets.js, PyScript, its config, Pyodide and its parts, then, once Python is up, our
+        archive and main.py): a chain of round trips that a phone on a slow network feels.
+        The WebAssembly file is left to Pyodide's own streaming fetch, which Chrome pairs with
+        the compiled code it kept from the last visit (a preload is a request of its own), and
+        at 9.6 MB it would compete with the page's own scripts.
+        """
+        return {
+            "modules": [
+                *(f"{self.pyscript_dir}/{name}" for name in _pyscript_started()),
+                f"{self.pyodide_dir}/pyodide.mjs",
+                f"{self.pyodide_dir}/pyodide.asm.mjs",
+            ],
+            "fetched": [
+                f"{self.python_dir}/pyscript.json",
+                f"{self.pyodide_dir}/pyodide-lock.json",
+                f"{self.pyodide_dir}/python_stdlib.zip",
+                f"{self.python_dir}/iep.zip",
+                f"{self.python_dir}/main.py",
+            ],
         }
 
     def write(self, site_dir: Path) -> None:
@@ -97,7 +156,7 @@ class Runtime:
         pyscript = site_dir / self.pyscript_dir
         pyscript.mkdir(parents=True, exist_ok=True)
         for source in sorted((NODE_MODULES / "@pyscript" / "core" / "dist").iterdir()):
-            if source.suffix in {".js", ".css"} and not source.name.startswith(PYSCRIPT_UNUSED):
+            if source.suffix in {".js", ".css"} and not pyscript_unused(source.name):
                 shutil.copyfile(source, pyscript / source.name)
         python = site_dir / self.python_dir
         python.mkdir(parents=True, exist_ok=True)
@@ -106,12 +165,32 @@ class Runtime:
             "from builder.browser import start\n\nstart()\n", encoding="utf-8"
         )
         for static in sorted(STATIC.iterdir()):
-            shutil.copyfile(static, python / static.name)
+            if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
+                shutil.copyfile(static, python / static.name)
         config = {
             "interpreter": f"../../../{self.pyodide_dir}/pyodide.mjs",
             "files": {"./iep.zip": "./*"},
         }
         (python / "pyscript.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
+
+
+def pyscript_unused(name: str) -> bool:
+    """Whether a file of PyScript's dist/ is one that no page of this site requests."""
+    return CONTENT_HASH.sub("", name.rsplit(".", 1)[0]) in PYSCRIPT_UNUSED
+
+
+def _pyscript_started() -> list[str]:
+    """PyScript's files a page asks for as PyScript starts: core.js, the chunks it imports, and
+    the plugins those import at once (the dynamic imports of the parts this site ships)."""
+    dist = NODE_MODULES / "@pyscript" / "core" / "dist"
+    chunks = re.findall(r'from\s*"\./([^"]+\.js)"', (dist / "core.js").read_text(encoding="utf-8"))
+    plugins = {
+        name
+        for chunk in chunks
+        for name in re.findall(r'import\("\./([^"]+\.js)"\)', (dist / chunk).read_text("utf-8"))
+        if not pyscript_unused(name)
+    }
+    return ["core.js", *chunks, *sorted(plugins - set(chunks))]
 
 
 def python_archive() -> bytes:
@@ -145,6 +224,39 @@ def _files(folder: Path) -> list[Path]:
         for path in folder.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
     )
+
+
+def write_service_worker(site_dir: Path) -> str:
+    """Write sw.js at the site root, listing every file a reader may load; its version.
+
+    The version hashes every listed file, not only the Python archive: a change to any page or
+    style gives a new cache, so a returning reader never mixes old and new files. At the root, the
+    worker's scope is the whole site, under a GitHub project's sub-path too.
+    """
+    files = sorted(
+        path.relative_to(site_dir).as_posix()
+        for path in site_dir.rglob("*")
+        if path.is_file() and path.name != SERVICE_WORKER and not path.name.endswith(NOT_PRECACHED)
+    )
+    digest = hashlib.sha256()
+    for name in files:
+        digest.update(name.encode() + b"\0" + (site_dir / name).read_bytes())
+    version = digest.hexdigest()[:12]
+    urls = [_page_url(name) for name in files]
+    source = (STATIC / SERVICE_WORKER).read_text(encoding="utf-8")
+    worker = source.replace("__VERSION__", version).replace(
+        "[] /* __FILES__ */", json.dumps(urls, indent=0)
+    )
+    (site_dir / SERVICE_WORKER).write_text(worker, encoding="utf-8")
+    return version
+
+
+def _page_url(name: str) -> str:
+    """The address a reader loads a file by: a page by its folder ("guide/x/", "./")."""
+    folder, _, file = name.rpartition("/")
+    if file != "index.html":
+        return name
+    return f"{folder}/" if folder else "./"
 
 
 def _static_bytes() -> bytes:

@@ -5,6 +5,7 @@
 //   shown, on the first load or after an instant navigation; Python then keeps running, with the
 //   reader's case in memory, and is asked to mount each new page's tools.
 // - When Python cannot start, the page says so and says what still works.
+// - After a first visit, a service worker keeps the site's files for offline use.
 const READY_TIMEOUT_MS = 90000;
 const runtime = document.querySelector("script[data-iep-runtime]");
 // Resolved once, against the first page's address: instant navigation keeps this script.
@@ -165,6 +166,18 @@ function pageShown() {
   else if (!started) startPython();
 }
 
+// Offline: once a page has loaded, a service worker keeps the site's own public files (never
+// anything typed; see sw.js) so the guide and its tools work without a network. Not with Data
+// Saver on, since it downloads the whole runtime. It is an extra: if it cannot register, the site
+// works as before, so its failure is not reported to the reader.
+function keepForOffline() {
+  if (!("serviceWorker" in navigator) || navigator.connection?.saveData) return;
+  // sw.js is at the site root; this file is in assets/py/<version>/.
+  const worker = new URL("../../../sw.js", import.meta.url);
+  navigator.serviceWorker.register(worker).catch(() => {});
+}
+
+window.addEventListener("load", keepForOffline, { once: true });
 window.addEventListener("py:error", showFailure);
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(pageShown);

@@ -1,0 +1,339 @@
+"""`make bench`: build the site, serve it on 127.0.0.1, measure it in headless Chromium over several
+runs, print a table next to the issue's targets and write bench/results/latest.json.
+
+    python -m tests.benchmarks [--runs N] [--quick] [--output PATH]
+
+Timings depend on the machine and on what else it is doing: the load average is recorded with the
+results. The targets are printed, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from playwright.sync_api import Browser
+
+from builder.site_build import Runtime
+from tests.benchmarks import boot, build_time, keystrokes, scale, transfer
+from tests.benchmarks.harness import RendererClock, Site, chromium
+from tests.benchmarks.report import Results, Row, at_most, below, in_every_run
+from tests.conftest import ROOT
+from tests.site import serving
+
+DEFAULT_RUNS = 5
+QUICK_RUNS = 2
+OUTPUT = ROOT / "bench" / "results" / "latest.json"
+KB = 1000
+T = TypeVar("T")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    runs = QUICK_RUNS if args.quick else args.runs
+    results = Results()
+    results.details = _machine(runs)
+    with (
+        tempfile.TemporaryDirectory(prefix="iep-bench-") as temp,
+        serving(Path(temp) / "site") as (_, url),
+    ):
+        site = Site(Path(temp) / "site", url, Runtime.from_node_modules())
+        _build_rows(results, site, Path(temp), runs)  # leaves the site built, then adds to it
+        boot.write_floor(site)
+        cases = scale.write_compute_page(site)
+        with chromium() as browser:
+            results.details["chromium"] = browser.version
+            clock = RendererClock(browser)
+            _boot_rows(
+                results,
+                _repeat(
+                    "boot",
+                    runs,
+                    lambda n: boot.boot_run(browser, site, clock, floor_first=n % 2 == 1),
+                ),
+            )
+            _typing_rows(
+                results,
+                _repeat("keystrokes", runs, lambda _: keystrokes.keystroke_run(browser, site)),
+                _repeat("early typing", runs, lambda _: keystrokes.early_typing_run(browser, site)),
+            )
+            _transfer_rows(results, browser, site)
+            _scale_rows(
+                results, _repeat("scale", runs, lambda _: scale.scale_run(browser, site, cases))
+            )
+    results.details["load_average_after"] = os.getloadavg()
+    print(results.table())
+    results.write(args.output)
+    print(f"\nWritten to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m tests.benchmarks", description=__doc__)
+    parser.add_argument("--runs", type=int, default=DEFAULT_RUNS, help="runs of each measure")
+    parser.add_argument("--quick", action="store_true", help=f"{QUICK_RUNS} runs")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="the JSON file to write")
+    return parser
+
+
+def _machine(runs: int) -> dict[str, object]:
+    runtime = Runtime.from_node_modules()
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "runs": runs,
+        "cores": os.cpu_count(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "pyodide": runtime.pyodide_version,
+        "pyscript": runtime.pyscript_version,
+        "served": "http://127.0.0.1 (Python's http.server: no compression, no cache headers)",
+        "load_average_before": os.getloadavg(),
+    }
+
+
+def _repeat(name: str, runs: int, measure: Callable[[int], T]) -> list[T]:
+    done = []
+    for number in range(runs):
+        print(f"{name}: run {number + 1} of {runs}", file=sys.stderr, flush=True)
+        done.append(measure(number))
+    return done
+
+
+def _build_rows(results: Results, site: Site, temp: Path, runs: int) -> None:
+    plain = build_time.write_plain_config(temp, site.url)
+    ours, material = [], []
+    for number in range(runs):
+        print(f"build: run {number + 1} of {runs}", file=sys.stderr, flush=True)
+        material.append(build_time.timed_plain_build(plain, temp / "plain"))
+        ours.append(build_time.timed_build(site.directory, site.url))
+    section = "Build (mkdocs build --strict, whole site)"
+    results.add(Row(section, "This site", "s", ours))
+    results.add(Row(section, "Plain Material, same Markdown", "s", material))
+
+
+def _boot_rows(results: Results, runs: list[boot.BootRun]) -> None:
+    _paint_rows(results, [run.widget_cold for run in runs])
+    _live_rows(results, runs)
+    _where_rows(results, runs)
+    _blocking_rows(results, runs)
+
+
+def _paint_rows(results: Results, colds: list[boot.Load]) -> None:
+    section = f"Step page ({boot.STEP_PAGE}), cold"
+    results.add(Row(section, "First contentful paint", "ms", _known(c.first_paint for c in colds)))
+    results.add(Row(section, "Letter in the page", "ms", _known(c.letter_in_dom for c in colds)))
+    results.add(
+        Row(
+            section,
+            "Letter's first frame",
+            "ms",
+            _known(c.letter_frame for c in colds),
+            note="the first animation frame after the letter was in the page",
+        )
+    )
+    results.add(
+        Row(
+            section,
+            "Letter whole at first paint (1 = yes)",
+            "",
+            [1.0 if _letter_at_first_paint(c) else 0.0 for c in colds],
+            in_every_run(1.0, "the pre-rendered letter visible at FCP"),
+        )
+    )
+
+
+def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
+    section = "Widget live (data-state=ready), from navigation start"
+    for cache, widget, floor in (
+        ("cold", [run.widget_cold for run in runs], [run.floor_cold for run in runs]),
+        ("warm", [run.widget_warm for run in runs], [run.floor_warm for run in runs]),
+    ):
+        results.add(Row(section, f"Step page, {cache}", "ms", [load.ready for load in widget]))
+        results.add(Row(section, f"Bare Pyodide floor, {cache}", "ms", [f.ready for f in floor]))
+        results.add(
+            Row(
+                section,
+                f"Ratio step page / floor, {cache}",
+                "x",
+                [w.ready / f.ready for w, f in zip(widget, floor, strict=True)],
+                at_most(1.10, "within 1.10x the floor"),
+                note="each run's step page over the floor measured next to it",
+            )
+        )
+        results.add(
+            Row(
+                section,
+                f"CPU ratio step page / floor, {cache}",
+                "x",
+                [w.cpu / f.cpu for w, f in zip(widget, floor, strict=True)],
+                note="renderer CPU time until live: the work, which the machine's load moves less",
+            )
+        )
+
+
+def _where_rows(results: Results, runs: list[boot.BootRun]) -> None:
+    section = "Where the cold boot goes (PyScript's progress events)"
+    for name, loads in (
+        ("step page", [run.widget_cold for run in runs]),
+        ("floor", [run.floor_cold for run in runs]),
+    ):
+        results.add(
+            Row(section, f"Pyodide asked for, {name}", "ms", _known(c.runtime_asked for c in loads))
+        )
+        results.add(
+            Row(
+                section,
+                f"Python up to live, {name}",
+                "ms",
+                [c.ready - c.python_up for c in loads if c.python_up is not None],
+                note="after Pyodide has started Python: the page's own files, imports and work",
+            )
+        )
+        results.add(Row(section, f"Renderer CPU until live, {name}", "ms", [c.cpu for c in loads]))
+
+
+def _blocking_rows(results: Results, runs: list[boot.BootRun]) -> None:
+    section = "Main thread while the runtime boots"
+    for name, loads, target in (
+        ("step page cold", [run.widget_cold for run in runs], below(200, "under 200 ms")),
+        ("floor cold", [run.floor_cold for run in runs], None),
+        ("step page warm", [run.widget_warm for run in runs], None),
+    ):
+        results.add(
+            Row(section, f"Total blocking time, {name}", "ms", [c.blocking for c in loads], target)
+        )
+        results.add(Row(section, f"Longest task, {name}", "ms", [c.longest_task for c in loads]))
+
+
+def _letter_at_first_paint(load: boot.Load) -> bool:
+    return (
+        load.first_paint is not None
+        and load.letter_in_dom is not None
+        and load.letter_in_dom <= load.first_paint
+        and load.letter_complete
+    )
+
+
+def _typing_rows(
+    results: Results, keys: list[keystrokes.KeyRun], early: list[keystrokes.EarlyRun]
+) -> None:
+    section = f"Typing ({keystrokes.COMPLAINT_PAGE}, realistic case, state complaint letter)"
+    summaries = [keystrokes.summarise(run) for run in keys if run.latencies]
+    note = "input event to the letter's text changed, in the page"
+    results.add(
+        Row(section, "Keystroke to preview, p50", "ms", [s[0] for s in summaries], note=note)
+    )
+    results.add(
+        Row(
+            section,
+            "Keystroke to preview, p95",
+            "ms",
+            [s[1] for s in summaries],
+            below(16, "under 16 ms (one frame)"),
+            note=note,
+        )
+    )
+    section = f"Typing before the widget is live ({keystrokes.EARLY_PAGE})"
+    results.add(Row(section, "Characters typed", "", [float(run.typed) for run in early]))
+    results.add(
+        Row(
+            section,
+            "  of which handled before live",
+            "",
+            [float(r.typed_before_ready) for r in early],
+        )
+    )
+    results.add(
+        Row(
+            section,
+            "Characters lost",
+            "",
+            [float(run.lost) for run in early],
+            in_every_run(0.0, "none"),
+        )
+    )
+    results.add(
+        Row(
+            section,
+            "All of it in the letter (1 = yes)",
+            "",
+            [1.0 if run.in_letter else 0.0 for run in early],
+            in_every_run(1.0, "yes"),
+        )
+    )
+
+
+def _transfer_rows(results: Results, browser: Browser, site: Site) -> None:
+    print("transfer", file=sys.stderr, flush=True)
+    reading = transfer.page_transfer(browser, site, transfer.READING_PAGE, widget=False)
+    widget = transfer.page_transfer(browser, site, transfer.WIDGET_PAGE, widget=True)
+    section = "Transferred on a first visit (cold cache; gzip as a static host sends it)"
+    for name, visit, target in (
+        (transfer.READING_PAGE, reading, below(500, "under 500 KB")),
+        (transfer.WIDGET_PAGE, widget, None),
+    ):
+        page, offline = visit.page, visit.offline
+        results.add(
+            Row(
+                section,
+                f"{name} in all, gzip",
+                "KB",
+                [(page.gzipped + offline.gzipped) / KB],
+                target,
+                note="the page's requests and what its service worker downloaded after it",
+            )
+        )
+        results.add(Row(section, f"{name} page, gzip", "KB", [page.gzipped / KB]))
+        results.add(Row(section, f"{name} page, raw", "KB", [page.raw / KB]))
+        results.add(Row(section, f"{name} page, requests", "", [float(page.requests)]))
+        if offline.requests:
+            results.add(Row(section, f"{name} offline copy, gzip", "KB", [offline.gzipped / KB]))
+            results.add(Row(section, f"{name} offline copy, raw", "KB", [offline.raw / KB]))
+    unused = transfer.never_requested(site, widget)
+    results.details["runtime_files_never_requested"] = unused
+    results.details["widget_page_requests"] = list(widget.page.paths)
+
+
+def _scale_rows(results: Results, runs: list[scale.ScaleRun]) -> None:
+    section = "The calculator at scale (log entries)"
+    for size in scale.SIZES:
+        last = size == scale.SIZES[-1]
+        results.add(Row(section, f"{size:,}: CLI, gap --json", "ms", [r.cli[size] for r in runs]))
+        results.add(
+            Row(
+                section, f"{size:,}: compute_gap, CPython", "ms", [r.in_process[size] for r in runs]
+            )
+        )
+        results.add(
+            Row(
+                section,
+                f"{size:,}: compute_gap, Pyodide in the page",
+                "ms",
+                [r.pyodide[size] for r in runs],
+                below(100, "under 100 ms") if last else None,
+            )
+        )
+        results.add(
+            Row(
+                section,
+                f"{size:,}: import to results shown",
+                "ms",
+                [r.imported[size] for r in runs],
+                note="the page's Import field to the results replaced (form, letters, results)",
+            )
+        )
+
+
+def _known(values: Iterable[float | None]) -> list[float]:
+    return [float(value) for value in values if value is not None]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

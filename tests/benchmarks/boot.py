@@ -1,0 +1,104 @@
+"""Booting a step page: first paint, the pre-rendered letter, time to live (cold and warm) next
+to the bare-Pyodide floor, and how long the main thread is blocked on the way."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from playwright.sync_api import Browser, Page
+
+from tests.benchmarks.harness import (
+    READY,
+    RendererClock,
+    Site,
+    fresh_context,
+    probe,
+    settle,
+    total_blocking_time,
+    wait_ready,
+    write_python_page,
+)
+
+STEP_PAGE = "guide/write-to-the-case-manager/"
+FLOOR_PAGE = "bench-floor/"
+FLOOR_READY = 'body[data-state="ready"]'
+# The floor: the same self-hosted PyScript and Pyodide, and a script that does nothing but say so.
+FLOOR_MAIN = 'import js\n\njs.document.body.dataset.state = "ready"\n'
+
+
+@dataclass(frozen=True)
+class Load:
+    """One page load, in ms since its navigation started."""
+
+    ready: float
+    blocking: float
+    longest_task: float
+    cpu: float  # ms of renderer CPU time until live
+    first_paint: float | None = None
+    letter_in_dom: float | None = None
+    letter_frame: float | None = None
+    letter_complete: bool = False
+    runtime_asked: float | None = None  # PyScript starts loading Pyodide
+    python_up: float | None = None  # Pyodide has started Python: what follows is page code
+
+
+@dataclass(frozen=True)
+class BootRun:
+    widget_cold: Load
+    widget_warm: Load
+    floor_cold: Load
+    floor_warm: Load
+
+
+def write_floor(site: Site) -> None:
+    write_python_page(site, FLOOR_PAGE.rstrip("/"), FLOOR_MAIN, title="Bare Pyodide floor")
+
+
+def boot_run(browser: Browser, site: Site, clock: RendererClock, *, floor_first: bool) -> BootRun:
+    """Cold then warm, for the step page and the floor; which goes first alternates by run."""
+    if floor_first:
+        floor_cold, floor_warm = _cold_and_warm(browser, site, clock, FLOOR_PAGE, FLOOR_READY)
+        widget_cold, widget_warm = _cold_and_warm(browser, site, clock, STEP_PAGE)
+    else:
+        widget_cold, widget_warm = _cold_and_warm(browser, site, clock, STEP_PAGE)
+        floor_cold, floor_warm = _cold_and_warm(browser, site, clock, FLOOR_PAGE, FLOOR_READY)
+    return BootRun(widget_cold, widget_warm, floor_cold, floor_warm)
+
+
+def _cold_and_warm(
+    browser: Browser, site: Site, clock: RendererClock, path: str, ready: str | None = None
+) -> tuple[Load, Load]:
+    with fresh_context(browser) as context:
+        page = context.new_page()
+        loads = []
+        for _ in range(2):  # the second load finds the first one's files in the browser's caches
+            before = clock.now()
+            page.goto(site.url + path)
+            ready_at = wait_ready(page, ready or READY)
+            loads.append(_measure(page, ready_at, clock.since(before)))
+            settle(page)
+        return loads[0], loads[1]
+
+
+def _measure(page: Page, ready: float, cpu: float) -> Load:
+    recorded = probe(page)
+    progress = {what: time for time, what in reversed(recorded["progress"])}  # the first of each
+    paints = page.evaluate(
+        "performance.getEntriesByName('first-contentful-paint').map(e => e.startTime)"
+    )
+    final = page.evaluate(
+        "(document.querySelector('[data-role=\"body\"]') || {}).textContent || null"
+    )
+    return Load(
+        ready=ready,
+        blocking=total_blocking_time(recorded["longTasks"], ready),
+        longest_task=max((d for start, d in recorded["longTasks"] if start < ready), default=0.0),
+        cpu=cpu,
+        first_paint=paints[0] if paints else None,
+        letter_in_dom=recorded["letterInDom"],
+        letter_frame=recorded["letterFrame"],
+        # The letter painted in that frame was the whole pre-rendered letter, and had a box.
+        letter_complete=bool(recorded["letterRendered"]) and recorded["letterText"] == final,
+        runtime_asked=progress.get("Loading Pyodide"),
+        python_up=progress.get("Loaded interpreter"),
+    )

@@ -1,0 +1,281 @@
+"""Privacy, proven page by page: a reader's walk through the whole site, using every tool.
+
+The crawl visits every page of the built site the way a reader does (a first load, then links),
+types into every field of every tool, adds rows, chooses each letter, copies, exports, marks a
+letter sent, and imports a case file and a log. It fails on:
+- any request that leaves the site's origin (http, https, ws or wss), from the page, its workers
+  or the service worker;
+- any cookie;
+- any storage written before the parent ticks "Remember on this device": localStorage,
+  sessionStorage, IndexedDB, and Cache Storage other than the site's own offline cache;
+- any Content-Security-Policy violation, and any console error, on any page.
+
+What counts as storage, precisely. Two things are allowed, each only because the test proves what
+is in it; anything else written before the opt-in fails the test, and docs/privacy.md says the
+same to readers:
+- the service worker (sw.js) keeps the site's own public files in one Cache Storage cache named
+  `iep-follow-through-<version>`, so the guide works offline: every entry must be a GET of a file
+  of the built site, by its address without a query string, so nothing typed can be in it;
+- PyScript creates IndexedDB databases named `IDBMap/...` as Python starts (a package cache this
+  site has no packages for, and a store for mounting the reader's folders, which it never does):
+  they must hold no record at all.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import CASES, BuiltSite
+from tests.test_browser import BOOT_TIMEOUT_MS
+
+STORAGE_KEY = "iep-follow-through:case:v1"
+# PyScript creates these IndexedDB databases as Python starts, for features this site does not use
+# (a package cache, mounting the reader's folders); they must stay empty.
+RUNTIME_DATABASES = "IDBMap/"
+ALL_READY = """() => [...document.querySelectorAll('.iep-widget')]
+    .every(widget => widget.dataset.state === 'ready')"""
+# Records every Content-Security-Policy violation, from the first byte of each full page load.
+CSP_VIOLATIONS = """
+window.cspViolations = [];
+document.addEventListener('securitypolicyviolation', event => window.cspViolations.push(
+  `${event.violatedDirective} blocked ${event.blockedURI} in ${event.sourceFile}`));
+"""
+# Every IndexedDB database with the number of records it holds.
+RECORDS = """async () => {
+    const records = {};
+    for (const {name} of await indexedDB.databases()) {
+        const database = await new Promise((opened, failed) => Object.assign(
+            indexedDB.open(name), {onsuccess: event => opened(event.target.result),
+                                   onerror: event => failed(event.target.error)}));
+        const stores = [...database.objectStoreNames];
+        const counts = stores.map(store => new Promise(counted => Object.assign(
+            database.transaction(store).objectStore(store).count(),
+            {onsuccess: event => counted(event.target.result)})));
+        records[name] = (await Promise.all(counts)).reduce((sum, count) => sum + count, 0);
+        database.close();
+    }
+    return records;
+}"""
+STORAGE = f"""async () => ({{
+    local: Object.keys(localStorage),
+    session: Object.keys(sessionStorage),
+    databases: await ({RECORDS})(),
+    caches: await caches.keys(),
+}})"""
+CACHED_URLS = """async name => (await (await caches.open(name)).keys())
+    .map(request => `${request.method} ${request.url}`)"""
+# A value for each kind of field, plain and valid.
+TYPED = {
+    "email": "probe@example.org",
+    "date": "2026-10-05",
+    "tel": "555-0100",
+    "numeric": "3",
+}
+
+
+def site_pages(site: BuiltSite) -> list[str]:
+    """Every page of the built site, as the address a reader loads it by (relative to the site)."""
+    names = (path.relative_to(site.directory).as_posix() for path in site.directory.rglob("*.html"))
+    return sorted(name.removesuffix("index.html") for name in names)
+
+
+def page_file(page: str) -> str:
+    return page if page.endswith(".html") else f"{page}index.html"
+
+
+@pytest.mark.site
+def test_every_page_carries_a_policy_that_allows_only_the_site_itself(site: BuiltSite) -> None:
+    for page in site_pages(site):
+        html = (site.directory / page_file(page)).read_text(encoding="utf-8")
+        policy = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+        assert policy, f"{page or 'index'}: no Content-Security-Policy"
+        assert html.index(policy[0]) < html.index("<script"), "before any script can run"
+        assert "default-src 'self'" in policy[1]
+        assert not re.search(r"https?:|wss?:|\*", policy[1]), f"{page}: names another host"
+
+
+def _same_origin(url: str, site: BuiltSite) -> bool:
+    return url.startswith(site.url) or url.startswith(("data:", "blob:"))
+
+
+def follow_link(page: Any, url: str) -> None:
+    """Go to `url` as a reader's click does (instant navigation, for the pages in the sitemap),
+    and wait until the new page's content is in and its tools are ready."""
+    page.evaluate(
+        """url => {
+            for (const content of document.querySelectorAll('.md-content')) {
+                content.dataset.left = 'true';
+            }
+            const link = Object.assign(document.createElement('a'), {href: url});
+            document.body.append(link);
+            link.click();
+            link.remove();
+        }""",
+        url,
+    )
+    page.wait_for_url(url)
+    page.wait_for_selector(".md-content:not([data-left])", state="attached")
+    page.wait_for_function(ALL_READY, timeout=BOOT_TIMEOUT_MS)
+
+
+def _fields(page: Any) -> list[dict[str, str]]:
+    fields: list[dict[str, str]] = page.evaluate(
+        """() => [...document.querySelectorAll('[data-path]')]
+            .filter(field => field.checkVisibility()).map(field => ({
+            path: field.dataset.path,
+            kind: field.tagName === 'INPUT'
+                ? (field.inputMode === 'numeric' ? 'numeric' : field.type)
+                : field.tagName.toLowerCase(),
+            option: field.tagName === 'SELECT' ? field.options[field.options.length - 1].value : '',
+        }))"""
+    )
+    return fields
+
+
+def _use_every_tool(page: Any, used: set[str], tmp_path: Path) -> None:
+    """Type into every field, add a row to every list, and press what a reader presses."""
+    for list_path in page.evaluate(
+        """() => [...document.querySelectorAll('[data-action="add"]')]
+            .filter(button => button.checkVisibility()).map(button => button.dataset.list)"""
+    ):
+        page.locator(f'[data-action="add"][data-list="{list_path}"]:visible').first.click()
+    for field in _fields(page):
+        locator = page.locator(f'[data-path="{field["path"]}"]:visible').first
+        if field["kind"] == "checkbox":
+            locator.check()
+        elif field["kind"] == "select":
+            locator.select_option(field["option"])
+        else:
+            locator.fill(TYPED.get(field["kind"], f"Probe {field['path']}"))
+    for copy in page.locator('[data-action="copy"]').all():
+        copy.click()
+    for action in ("export", "csv-export"):
+        if page.locator(f'[data-action="{action}"]').count():
+            with page.expect_download():
+                page.locator(f'[data-action="{action}"]').first.click()
+            used.add(action)
+    if page.locator('[data-action="mark-sent"]').count():
+        page.locator('[data-action="mark-sent"]').first.click()
+    if "import" not in used and page.locator('input[data-action="import"]').count():
+        page.locator('input[data-action="import"]').first.set_input_files(
+            str(CASES / "realistic.json")
+        )
+        page.wait_for_function(
+            "() => document.querySelector('[data-role=\"case-message\"]').textContent"
+        )
+        used.add("import")
+    if "csv-import" not in used and page.locator('input[data-action="csv-import"]').count():
+        log = tmp_path / "log.csv"
+        log.write_text("Date,Minutes,Reason\n2026-10-06,30,\n2026-10-08,0,provider absent\n")
+        page.locator('input[data-action="csv-import"]').first.set_input_files(str(log))
+        page.wait_for_selector('[data-path="services.0.log.1.date"]')
+        used.add("csv-import")
+    chooser = page.locator('[data-action="choose-letter"]')
+    if chooser.count():
+        for letter in chooser.locator("option").evaluate_all(
+            "options => options.map(o => o.value)"
+        ):
+            chooser.select_option(letter)
+            page.wait_for_selector(f'[data-widget="letter"][data-letter="{letter}"]')
+            page.wait_for_function(ALL_READY)
+        used.add("choose-letter")
+
+
+def _storage_written(page: Any, site: BuiltSite, version: str) -> list[str]:
+    """Everything stored on the device that the reader did not ask for."""
+    found = page.evaluate(STORAGE)
+    written = [f"cookie {cookie['name']}" for cookie in page.context.cookies()]
+    written += [f"localStorage {key}" for key in found["local"]]
+    written += [f"sessionStorage {key}" for key in found["session"]]
+    written += [
+        f"IndexedDB {name}: {records} records"
+        for name, records in found["databases"].items()
+        if records or not name.startswith(RUNTIME_DATABASES)
+    ]
+    written += [
+        f"Cache Storage {name}"
+        for name in found["caches"]
+        if name != f"iep-follow-through-{version}"
+    ]
+    return written
+
+
+def _site_version(site: BuiltSite) -> str:
+    found = re.search(r'const VERSION = "([0-9a-f]{12})"', (site.directory / "sw.js").read_text())
+    assert found, "the built sw.js carries its version"
+    return found[1]
+
+
+def _cached_only_site_files(page: Any, site: BuiltSite, version: str) -> list[str]:
+    """What in the offline cache is not a GET of one of the site's own files."""
+    page.evaluate("async () => { await navigator.serviceWorker.ready; }")
+    cached = page.evaluate(CACHED_URLS, f"iep-follow-through-{version}")
+    assert cached, "the site's files are kept for offline use"
+    files = {path.relative_to(site.directory).as_posix() for path in site.directory.rglob("*")}
+    stray = []
+    for entry in cached:
+        method, url = entry.split(" ", 1)
+        name = url.removeprefix(site.url)
+        known = page_file(name) in files if not name or name.endswith("/") else name in files
+        if method != "GET" or urlsplit(url).query or not url.startswith(site.url) or not known:
+            stray.append(entry)
+    return stray
+
+
+@pytest.mark.browser
+def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
+    browser: Any, site: BuiltSite, tmp_path: Path, trust_report: dict[str, str]
+) -> None:
+    context = browser.new_context(accept_downloads=True)
+    requests: list[str] = []
+    from_worker: list[str] = []
+    errors: list[str] = []
+    context.on("request", lambda request: requests.append(request.url))
+    context.on(
+        "request",
+        lambda request: from_worker.append(request.url) if request.service_worker else None,
+    )
+    page = context.new_page()
+    page.on("websocket", lambda socket: requests.append(socket.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.add_init_script(CSP_VIOLATIONS)
+    version = _site_version(site)
+    pages = site_pages(site)
+    used: set[str] = set()
+    stored: list[str] = []
+    violations: list[str] = []
+    page.goto(site.url)
+    for address in pages:
+        follow_link(page, site.url + address)
+        if page.locator(".iep-widget").count():
+            _use_every_tool(page, used, tmp_path)
+        stored += [
+            f"{address or 'index'}: {item}" for item in _storage_written(page, site, version)
+        ]
+        violations += page.evaluate("window.cspViolations")
+    stray = _cached_only_site_files(page, site, version)
+    off_origin = [url for url in requests if not _same_origin(url, site)]
+    trust_report["pages crawled"] = f"{len(pages)} (every tool used: {', '.join(sorted(used))})"
+    trust_report["requests off-origin"] = (
+        f"{len(off_origin)} of {len(requests)} ({len(from_worker)} from the service worker)"
+    )
+    trust_report["storage before opt-in"] = f"{len(stored)} (offline cache: site files only)"
+    assert used >= {"import", "csv-import", "export", "csv-export", "choose-letter"}
+    assert from_worker, "the service worker's requests are watched too"
+    assert off_origin == [], "requests left the site's origin"
+    assert stored == [], "stored before the parent opted in"
+    assert stray == [], "the offline cache holds only the site's own files"
+    assert violations == [], "Content-Security-Policy violations"
+    assert errors == [], "console errors"
+    follow_link(page, site.url + "builder/")
+    page.locator('[data-action="remember"]').first.check()
+    assert page.evaluate("Object.keys(localStorage)") == [STORAGE_KEY], "the case, and only it"
+    page.locator('[data-action="forget"]').first.click()
+    assert page.evaluate("localStorage.length") == 0
+    context.close()

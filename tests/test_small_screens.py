@@ -1,0 +1,58 @@
+"""Every page at 320 CSS pixels wide and at 200% zoom: no sideways scrolling of the page (1.4.10
+Reflow), and the tools' fields and letter stay on screen. A table may scroll inside its own
+wrapper; the page itself may not."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.conftest import BuiltSite
+from tests.test_accessibility import (
+    PAGES,
+    has_tool,
+    import_realistic_case,
+    themed_page,
+    wait_until_live,
+)
+
+pytestmark = pytest.mark.browser
+# A 1280x800 window zoomed to 200% lays the page out in 640x400 CSS pixels drawn at twice the
+# density, which is exactly a 640x400 viewport with a device scale factor of 2: media queries,
+# layout and scrolling see what a zoomed browser gives them.
+SCREENS = {
+    "320px": {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1},
+    "200% zoom": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
+}
+SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
+# Fields and letters of the tools (opened), outside the viewport's width.
+OFF_SCREEN = """() => {
+  document.querySelectorAll('.md-content details').forEach(d => d.open = true);
+  const parts = '.md-content :is(input:not([type=hidden]), select, textarea, button,' +
+    ' [data-role="letter"], [data-role="body"])';
+  return [...document.querySelectorAll(parts)]
+    .filter(el => el.checkVisibility())
+    .filter(el => { const r = el.getBoundingClientRect();
+                    return r.width === 0 || r.left < -1 || r.right > window.innerWidth + 1; })
+    .map(el => el.dataset.path || el.dataset.action || el.dataset.role || el.tagName);
+}"""
+
+
+@pytest.mark.parametrize("screen", SCREENS)
+@pytest.mark.parametrize("address", PAGES)
+def test_no_sideways_scrolling_and_the_tools_fit(
+    browser: Any, site: BuiltSite, address: str, screen: str, trust_report: dict[str, str]
+) -> None:
+    with themed_page(browser, site, **SCREENS[screen]) as page:
+        page.goto(site.url + address)
+        assert page.evaluate(SIDEWAYS) <= 1, "the page scrolls sideways"
+        if has_tool(page):
+            wait_until_live(page)
+            assert page.evaluate(OFF_SCREEN) == [], "live tool"
+            if page.locator('input[data-action="import"]').count():
+                import_realistic_case(page)
+                assert page.evaluate(OFF_SCREEN) == [], "with a realistic case"
+            assert page.evaluate(SIDEWAYS) <= 1, "the page scrolls sideways with the tool in use"
+    name = f"small screens: pages without sideways scrolling at {screen}"
+    trust_report[name] = str(int(trust_report.get(name, "0")) + 1)
