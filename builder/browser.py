@@ -83,6 +83,7 @@ class Session:
             if status:
                 status.textContent = text("widget.ready")
             widget.dataset.state = "ready"
+        document.dispatchEvent(js.CustomEvent.new("iep:ready"))
 
     def read_fields(self) -> list[str]:
         """Take what is already in the fields (typed before Python was ready: keep it all);

@@ -27,6 +27,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
@@ -425,10 +426,12 @@ def _weeks(
 ) -> tuple[Week, ...]:
     expected: dict[dt.date, Fraction] = {}
     school_days: dict[dt.date, int] = {}
-    for day, rate in rates.items():
-        monday = _monday(day)
-        expected[monday] = expected.get(monday, Fraction(0)) + rate
-        school_days[monday] = school_days.get(monday, 0) + 1
+    # A week's days share one or two rates (a week, or a month's): multiply, rather than add
+    # fractions day by day, which is what a long log over several years would spend its time on.
+    days_at_rate = Counter((_monday(day), rate) for day, rate in rates.items())
+    for (monday, rate), days in days_at_rate.items():
+        expected[monday] = expected.get(monday, Fraction(0)) + rate * days
+        school_days[monday] = school_days.get(monday, 0) + days
     delivered_by_week: dict[dt.date, int] = {}
     for day, minutes in (delivered or {}).items():
         monday = _monday(day)

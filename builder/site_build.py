@@ -68,6 +68,8 @@ SERVICE_WORKER = "sw.js"
 # Not kept for offline use: source maps (only developer tools load them), the gzipped sitemap (for
 # search engines).
 NOT_PRECACHED = (".map", ".gz")
+# Material's search plugins for other languages: this site searches in English only.
+NOT_PRECACHED_FOLDERS = ("assets/javascripts/lunr/",)
 
 
 class RuntimeMissing(RuntimeError):
@@ -238,6 +240,7 @@ def write_service_worker(site_dir: Path) -> str:
         for path in site_dir.rglob("*")
         if path.is_file() and path.name != SERVICE_WORKER and not path.name.endswith(NOT_PRECACHED)
     )
+    files = [name for name in files if not name.startswith(NOT_PRECACHED_FOLDERS)]
     digest = hashlib.sha256()
     for name in files:
         digest.update(name.encode() + b"\0" + (site_dir / name).read_bytes())

@@ -166,7 +166,7 @@ function pageShown() {
   else if (!started) startPython();
 }
 
-// Offline: once a page has loaded, a service worker keeps the site's own public files (never
+// Offline: once a tool has started, a service worker keeps the site's own public files (never
 // anything typed; see sw.js) so the guide and its tools work without a network. Not with Data
 // Saver on, since it downloads the whole runtime. It is an extra: if it cannot register, the site
 // works as before, so its failure is not reported to the reader.
@@ -177,7 +177,9 @@ function keepForOffline() {
   navigator.serviceWorker.register(worker).catch(() => {});
 }
 
-window.addEventListener("load", keepForOffline, { once: true });
+// After a tool is live, so the download never competes with Python starting, and a reader who
+// only reads pages is not sent the whole runtime.
+document.addEventListener("iep:ready", keepForOffline, { once: true });
 window.addEventListener("py:error", showFailure);
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(pageShown);
