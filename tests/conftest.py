@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,18 +61,12 @@ def chromium_path() -> str | None:
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
+    from tests.site import CHROMIUM_FLAGS
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(
             executable_path=chromium_path(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
+            args=list(CHROMIUM_FLAGS),
         )
         yield launched
         launched.close()
@@ -124,3 +120,14 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.section("trust report")
         for name, value in report.items():
             terminalreporter.write_line(f"{name}: {value}")
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m builder ARGS` from the repository, as an advocate runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "builder", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )

@@ -14,6 +14,18 @@ from pathlib import Path
 
 from tests.conftest import ROOT
 
+# Chromium's flags for tests here: no GPU, and none of its own calls to the network (this machine
+# has none, and a test of what leaves the page must see only the page's requests).
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
 
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:

@@ -1,40 +1,28 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import CASES, ROOT
+from tests.conftest import CASES, run_cli
 
 EXAMPLE = str(CASES / "example.json")
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-
-
 def test_letters_lists_the_catalogue() -> None:
-    result = run("letters")
+    result = run_cli("letters")
     assert result.returncode == 0
     assert "case-manager-note" in result.stdout
 
 
 def test_gap_prints_the_sentence_and_a_table() -> None:
-    result = run("gap", EXAMPLE)
+    result = run_cli("gap", EXAMPLE)
     assert result.returncode == 0
     assert "120 minutes were not provided" in result.stdout
     assert "Speech-language therapy" in result.stdout.split("\n\n")[1]
 
 
 def test_gap_json_carries_the_minutes() -> None:
-    report = json.loads(run("gap", EXAMPLE, "--json").stdout)
+    report = json.loads(run_cli("gap", EXAMPLE, "--json").stdout)
     for part in (report["totals"], report["services"][0]):
         assert part["expected_minutes"] == 180
         assert part["delivered_minutes"] == 60
@@ -43,7 +31,7 @@ def test_gap_json_carries_the_minutes() -> None:
 
 
 def test_letter_prints_the_filled_letter() -> None:
-    result = run("letter", "case-manager-note", EXAMPLE, "--date", "2026-10-26")
+    result = run_cli("letter", "case-manager-note", EXAMPLE, "--date", "2026-10-26")
     assert result.returncode == 0
     assert result.stdout.startswith("Sam Rivera: IEP services missed since October 5, 2026")
     assert "120 minutes were not provided" in result.stdout
@@ -52,7 +40,7 @@ def test_letter_prints_the_filled_letter() -> None:
 def test_a_bad_case_file_gets_one_line_per_problem_and_status_2(tmp_path: Path) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"version": 1, "services": [{"name": "OT", "minutes": "x", "per": "week"}]}')
-    result = run("gap", str(bad))
+    result = run_cli("gap", str(bad))
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.strip().splitlines() == [
@@ -63,30 +51,30 @@ def test_a_bad_case_file_gets_one_line_per_problem_and_status_2(tmp_path: Path) 
 
 def test_a_missing_or_unreadable_file_is_explained(tmp_path: Path) -> None:
     for path in (tmp_path / "nope.json", tmp_path):
-        result = run("gap", str(path))
+        result = run_cli("gap", str(path))
         assert result.returncode == 2
         assert "cannot read the case file" in result.stderr
         assert "Traceback" not in result.stderr
 
 
 def test_an_unknown_letter_name_lists_the_letters() -> None:
-    result = run("letter", "nonsense", EXAMPLE)
+    result = run_cli("letter", "nonsense", EXAMPLE)
     assert result.returncode == 2
     assert "case-manager-note" in result.stderr
 
 
 def test_timeline_lists_the_dates_and_writes_a_calendar_file() -> None:
     realistic = str(CASES / "realistic.json")
-    dates = run("timeline", realistic, "--date", "2026-11-23")
+    dates = run_cli("timeline", realistic, "--date", "2026-11-23")
     assert dates.returncode == 0
     assert "2026-10-19  Reply date you asked for (a note about the missed services)" in dates.stdout
-    calendar = run("timeline", realistic, "--date", "2026-11-23", "--ics")
+    calendar = run_cli("timeline", realistic, "--date", "2026-11-23", "--ics")
     assert calendar.stdout.startswith("BEGIN:VCALENDAR")
     assert calendar.stdout.count("BEGIN:VEVENT") == dates.stdout.count("\n20") + 1
 
 
 def test_meeting_sheet_prints_the_questions_and_the_missed_minutes() -> None:
-    sheet = run("meeting-sheet", str(CASES / "realistic.json"), "--date", "2026-11-23")
+    sheet = run_cli("meeting-sheet", str(CASES / "realistic.json"), "--date", "2026-11-23")
     assert sheet.returncode == 0
     assert sheet.stdout.startswith("Meeting sheet: Daniel Alvarez's IEP")
     assert "Questions to ask" in sheet.stdout

@@ -4,8 +4,6 @@ import datetime as dt
 import json
 import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from builder.letters import (
     missing_in_words,
     render_letter,
 )
-from tests.conftest import CASES, ROOT
+from tests.conftest import CASES, ROOT, run_cli
 
 TODAY = dt.date(2026, 10, 26)
 # The day the realistic case's letters are written: the Monday of Thanksgiving week.
@@ -413,32 +411,24 @@ def test_a_letter_name_not_in_the_catalogue_is_shown_as_typed() -> None:
 # -- the command line ---------------------------------------------------------------------------
 
 
-def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "builder", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("name", NAMES)
 def test_the_command_line_prints_every_letter_like_the_golden_file(name: str) -> None:
-    result = run("letter", name, str(REALISTIC), "--date", GOLDEN_TODAY.isoformat())
+    result = run_cli("letter", name, str(REALISTIC), "--date", GOLDEN_TODAY.isoformat())
     assert result.returncode == 0, result.stderr
     assert result.stdout == (GOLDEN / f"{name}.txt").read_text(encoding="utf-8")
     assert result.stderr == ""  # the realistic case lacks nothing
 
 
 def test_the_command_line_notes_what_a_letter_still_needs(tmp_path: Path) -> None:
-    result = run("letter", "meeting-summary", str(CASES / "example.json"), "--date", "2026-11-23")
+    result = run_cli(
+        "letter", "meeting-summary", str(CASES / "example.json"), "--date", "2026-11-23"
+    )
     assert result.returncode == 0
     assert "note: this letter still needs the date of the IEP meeting" in result.stderr
 
 
 def test_check_says_what_each_letter_lacks_in_plain_words() -> None:
-    result = run("check", str(CASES / "example.json"), "--date", "2026-11-23")
+    result = run_cli("check", str(CASES / "example.json"), "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Note to the case manager (case-manager-note): ready" in out
@@ -452,7 +442,7 @@ def test_check_says_what_each_letter_lacks_in_plain_words() -> None:
 
 
 def test_check_on_the_realistic_case_finds_everything_and_says_how_to_send() -> None:
-    result = run("check", str(REALISTIC), "--date", "2026-11-23")
+    result = run_cli("check", str(REALISTIC), "--date", "2026-11-23")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "still needs" not in out

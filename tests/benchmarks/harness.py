@@ -15,18 +15,9 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from builder.site_build import Runtime
 from tests.conftest import chromium_path
+from tests.site import CHROMIUM_FLAGS
 
 PROBES = (Path(__file__).parent / "probes.js").read_text(encoding="utf-8")
-# The same flags as the browser fixture in tests/conftest.py.
-CHROMIUM_FLAGS = (
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 READY = '.iep-widget[data-state="ready"]'
 BOOT_TIMEOUT_MS = 180_000
 LONG_TASK_MS = 50
