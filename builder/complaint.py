@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from builder.case import Case
 from builder.gap import GapReport, compute_gap, rounded
-from builder.i18n import long_date, plural, text
+from builder.i18n import long_date, long_date_range, plural, text
 from builder.jurisdictions import get_state
 from builder.letters import dates_without_service, partial_sessions
 
@@ -44,16 +44,7 @@ class Violation:
 
     def describe(self, language: str = "en") -> str:
         """September 24, 2026: speech-language therapy, no session."""
-        if self.start == self.end:
-            when = long_date(self.start, language)
-        else:
-            when = text(
-                "date.range",
-                language,
-                start=long_date(self.start, language),
-                end=long_date(self.end, language),
-            )
-        return f"{when}: {self.what}"
+        return f"{long_date_range(self.start, self.end, language)}: {self.what}"
 
 
 @dataclass(frozen=True)

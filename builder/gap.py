@@ -35,7 +35,7 @@ from functools import cache
 from typing import Any
 
 from builder.case import Case, DateRange, Incident, LogEntry, Service
-from builder.i18n import long_date, number, plural, short_date, text
+from builder.i18n import long_date, long_date_range, number, plural, short_date, text
 from builder.service_line import how_much
 
 FULL_WEEK = 5
@@ -686,15 +686,7 @@ def _has_closed_week(calendar_: SchoolCalendar, gap: ServiceGap) -> bool:
 
 
 def _closing(days_off: DateRange, language: str) -> str:
-    if days_off.start == days_off.end:
-        when = long_date(days_off.start, language)
-    else:
-        when = text(
-            "gap.date_range",
-            language,
-            start=long_date(days_off.start, language),
-            end=long_date(days_off.end, language),
-        )
+    when = long_date_range(days_off.start, days_off.end, language)
     if not days_off.label:
         return when
     return text("gap.labelled_dates", language, label=days_off.label, dates=when)

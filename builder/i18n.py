@@ -55,6 +55,15 @@ def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
     return messages(language)["date.long"].format(month=month, day=day.day, year=day.year)
 
 
+def long_date_range(start: date, end: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """October 5, 2026 to October 23, 2026 (one date when the range is one day)."""
+    if start == end:
+        return long_date(start, language)
+    return text(
+        "date.range", language, start=long_date(start, language), end=long_date(end, language)
+    )
+
+
 def short_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
     """Oct 5."""
     month = messages(language)["month.short_names"].split("|")[day.month - 1]

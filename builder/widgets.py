@@ -219,8 +219,11 @@ def render_form(
     def service_name(index: int) -> str:
         return value(f"services.{index}.name") or t["form.unnamed_service"].format(n=index + 1)
 
-    def option_label(kind: str, option: str) -> str:
-        return titles[option] if kind == "letters" else t[f"form.{kind}.{option}"]
+    def options(kind: str) -> list[tuple[str, str]]:
+        """A select's values and labels; the letters' come from their catalogue."""
+        if kind == "letters":
+            return list(titles.items())
+        return [(option, t[f"form.{kind}.{option}"]) for option in form_spec()["options"][kind]]
 
     return _template("form-section.html.j2").render(
         section=section,
@@ -228,7 +231,7 @@ def render_form(
         uid=uid,
         form=form_spec(),
         t=t,
-        option_label=option_label,
+        options=options,
         value=value,
         count=count,
         service_name=service_name,

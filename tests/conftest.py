@@ -15,6 +15,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests" / "cases"
+# The site's worked example, a realistic California case: the golden letters are rendered from it.
+EXAMPLE_CASE = ROOT / "builder" / "data" / "example-case.json"
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CASES, ROOT, BuiltSite
+from tests.conftest import EXAMPLE_CASE, ROOT, BuiltSite
 
 BOOT_TIMEOUT_MS = 120_000
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -103,7 +103,7 @@ def wait_until_live(page: Any) -> None:
 
 
 def import_realistic_case(page: Any) -> None:
-    page.locator('input[data-action="import"]').first.set_input_files(str(CASES / "realistic.json"))
+    page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
     page.wait_for_function(
         "document.querySelector('[data-path=\"child.name\"]').value === 'Daniel Alvarez'"
     )

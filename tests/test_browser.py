@@ -14,11 +14,10 @@ import pytest
 from builder.case import load_case
 from builder.case import loads_case as parse
 from builder.gap import compute_gap, report_to_dict
-from tests.conftest import CASES, ROOT, BuiltSite, Visit
+from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
 
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
-EXAMPLE_CASE = ROOT / "builder" / "data" / "example-case.json"
 BOOT_TIMEOUT_MS = 120_000
 
 

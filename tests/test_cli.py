@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.conftest import CASES, run_cli
+from tests.conftest import CASES, EXAMPLE_CASE, run_cli
 
 EXAMPLE = str(CASES / "example.json")
 
@@ -64,7 +64,7 @@ def test_an_unknown_letter_name_lists_the_letters() -> None:
 
 
 def test_timeline_lists_the_dates_and_writes_a_calendar_file() -> None:
-    realistic = str(CASES / "realistic.json")
+    realistic = str(EXAMPLE_CASE)
     dates = run_cli("timeline", realistic, "--date", "2026-11-23")
     assert dates.returncode == 0
     assert "2026-10-19  Reply date you asked for (a note about the missed services)" in dates.stdout
@@ -74,7 +74,7 @@ def test_timeline_lists_the_dates_and_writes_a_calendar_file() -> None:
 
 
 def test_meeting_sheet_prints_the_questions_and_the_missed_minutes() -> None:
-    sheet = run_cli("meeting-sheet", str(CASES / "realistic.json"), "--date", "2026-11-23")
+    sheet = run_cli("meeting-sheet", str(EXAMPLE_CASE), "--date", "2026-11-23")
     assert sheet.returncode == 0
     assert sheet.stdout.startswith("Meeting sheet: Daniel Alvarez's IEP")
     assert "Questions to ask" in sheet.stdout

@@ -5,7 +5,7 @@ import json
 import re
 from collections import Counter
 
-from builder.i18n import long_date, messages, number, plural, short_date, text
+from builder.i18n import long_date, long_date_range, messages, number, plural, short_date, text
 from tests.conftest import ROOT
 
 FOLDER = ROOT / "builder" / "data" / "i18n"
@@ -38,4 +38,7 @@ def test_counts_dates_and_plurals_read_as_a_parent_writes_them() -> None:
     assert plural("unit.session", 6) == "6 sessions"
     assert long_date(dt.date(2026, 10, 5)) == "October 5, 2026"
     assert short_date(dt.date(2026, 10, 5)) == "Oct 5"
+    october = dt.date(2026, 10, 5), dt.date(2026, 10, 23)
+    assert long_date_range(*october) == "October 5, 2026 to October 23, 2026"
+    assert long_date_range(october[0], october[0]) == "October 5, 2026"
     assert text("case.out_of_range", low=1, high="10,000") == "Enter a number from 1 to 10,000."

@@ -25,12 +25,12 @@ from builder.letters import (
     missing_in_words,
     render_letter,
 )
-from tests.conftest import CASES, ROOT, run_cli
+from tests.conftest import CASES, EXAMPLE_CASE, ROOT, run_cli
 
 TODAY = dt.date(2026, 10, 26)
 # The day the realistic case's letters are written: the Monday of Thanksgiving week.
 GOLDEN_TODAY = dt.date(2026, 11, 23)
-REALISTIC = CASES / "realistic.json"
+REALISTIC = EXAMPLE_CASE
 GOLDEN = ROOT / "tests" / "golden"
 SCHEMA = json.loads((ROOT / "builder" / "data" / "case.schema.json").read_text())
 NAMES = [info.name for info in catalogue()]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import CASES, BuiltSite
+from tests.conftest import EXAMPLE_CASE, BuiltSite
 from tests.test_browser import BOOT_TIMEOUT_MS, READY, letter_text
 from tests.test_privacy import ALL_READY, follow_link
 
@@ -122,8 +122,8 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
         assert page.locator("h1").count() == 1, step
     page.goto(own_site.url + "guide/file-a-state-complaint/")
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
-    page.locator('input[data-action="import"]').first.set_input_files(str(CASES / "realistic.json"))
-    child = json.loads((CASES / "realistic.json").read_text())["child"]["name"]
+    page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
+    child = json.loads((EXAMPLE_CASE).read_text())["child"]["name"]
     page.wait_for_function(
         "name => document.querySelector('[data-role=\"body\"]').textContent.includes(name)",
         arg=child,

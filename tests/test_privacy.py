@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import CASES, BuiltSite
+from tests.conftest import EXAMPLE_CASE, BuiltSite
 from tests.test_browser import BOOT_TIMEOUT_MS
 
 STORAGE_KEY = "iep-follow-through:case:v1"
@@ -162,9 +162,7 @@ def _use_every_tool(page: Any, used: set[str], tmp_path: Path) -> None:
     if page.locator('[data-action="mark-sent"]').count():
         page.locator('[data-action="mark-sent"]').first.click()
     if "import" not in used and page.locator('input[data-action="import"]').count():
-        page.locator('input[data-action="import"]').first.set_input_files(
-            str(CASES / "realistic.json")
-        )
+        page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
         page.wait_for_function(
             "() => document.querySelector('[data-role=\"case-message\"]').textContent"
         )

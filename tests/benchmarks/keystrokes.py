@@ -9,7 +9,7 @@ from difflib import SequenceMatcher
 from playwright.sync_api import Browser
 
 from tests.benchmarks.harness import Site, fresh_context, percentile, probe, wait_ready
-from tests.conftest import CASES
+from tests.conftest import EXAMPLE_CASE
 
 COMPLAINT_PAGE = "guide/file-a-state-complaint/"
 EARLY_PAGE = "guide/write-to-the-case-manager/"
@@ -51,9 +51,7 @@ def keystroke_run(browser: Browser, site: Site) -> KeyRun:
         page = context.new_page()
         page.goto(site.url + COMPLAINT_PAGE)
         wait_ready(page)
-        page.locator('input[data-action="import"]').first.set_input_files(
-            str(CASES / "realistic.json")
-        )
+        page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
         page.wait_for_function(
             "([field, body]) => document.querySelector(field).value === 'Daniel Alvarez'"
             " && document.querySelector(body).textContent.includes('Daniel Alvarez')",
