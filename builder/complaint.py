@@ -16,7 +16,10 @@ Pure core: standard library and the package's own modules; today is always a par
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from builder.case import Case
 from builder.gap import GapReport, compute_gap, rounded
@@ -98,6 +101,30 @@ def one_year_after(day: dt.date) -> dt.date:
         return day.replace(year=day.year + 1, day=28)
 
 
+Result = TypeVar("Result")
+
+
+def _same_case_same_answer(
+    check: Callable[..., Result],
+) -> Callable[..., Result]:
+    """Keep the last answer: one page asks the same question of the same case several times
+    (the letter, what it still needs, whether it is ready), and cases are immutable, so the
+    same objects give the same answer."""
+    last: list[Any] = []
+
+    @functools.wraps(check)
+    def answer(case: Case, *, today: dt.date, report: GapReport | None = None) -> Result:
+        if last and last[0] is case and last[1] == today and last[2] is report:
+            result: Result = last[3]
+            return result
+        result = check(case, today=today, report=report)
+        last[:] = [case, today, report, result]
+        return result
+
+    return answer
+
+
+@_same_case_same_answer
 def one_year_check(case: Case, *, today: dt.date, report: GapReport | None = None) -> OneYearCheck:
     """The oldest and newest violation dates, the last day for the oldest, and what is too old."""
     language = case.language
@@ -136,6 +163,7 @@ def one_year_check(case: Case, *, today: dt.date, report: GapReport | None = Non
     )
 
 
+@_same_case_same_answer
 def complaint_problems(
     case: Case, *, today: dt.date, report: GapReport | None = None
 ) -> tuple[str, ...]:

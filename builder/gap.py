@@ -295,7 +295,8 @@ def _service_gap(
     window = _window(service, calendar_.period) if calendar_ else None
     days = tuple(calendar_.days(window)) if calendar_ and window else ()
     rates = _rates(service, days, school_year_days)
-    expected = sum(rates.values(), Fraction(0))
+    # Days share a few rates: multiply each by its days, rather than add thousands of fractions.
+    expected = sum((rate * days for rate, days in Counter(rates.values()).items()), Fraction(0))
     from_log = service.log is not None
     log = _read_log(service, window, rates) if from_log else None
     if log is not None:
@@ -679,9 +680,11 @@ def _has_closed_week(calendar_: SchoolCalendar, gap: ServiceGap) -> bool:
     weeks_with_school = {week.monday for week in gap.weeks if week.school_days}
     start = max(gap.window.start, calendar_.period.start)
     end = min(gap.window.end, calendar_.period.end)
+    # Week by week: a week counts when one of its weekdays falls inside the dates.
     return any(
-        day.weekday() < FULL_WEEK and _monday(day) not in weeks_with_school
-        for day in _dates(start, end)
+        monday not in weeks_with_school
+        and _weekdays(max(monday, start), min(monday + dt.timedelta(days=6), end)) > 0
+        for monday in _mondays(start, end)
     )
 
 
@@ -1057,6 +1060,14 @@ def _weekdays_in_month(year: int, month: int) -> int:
 
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
+
+
+def _mondays(start: dt.date, end: dt.date) -> Iterator[dt.date]:
+    """The Monday of each week from `start`'s to `end`'s."""
+    monday = _monday(start)
+    while monday <= end:
+        yield monday
+        monday += dt.timedelta(weeks=1)
 
 
 __all__ = [

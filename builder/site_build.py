@@ -12,11 +12,12 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import jinja2
 import markupsafe
@@ -25,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 STATIC = Path(__file__).resolve().parent / "static"
 # Build-time and command-line modules stay out of the browser archive: only what runs is shipped.
-NOT_SHIPPED = {"cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py"}
+NOT_SHIPPED = {"cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py", "bytecode.mjs"}
+BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
 PYODIDE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.mjs",
@@ -33,36 +35,6 @@ PYODIDE_FILES = (
     "python_stdlib.zip",
     "pyodide-lock.json",
 )
-# PyScript's parts that no page of this site requests, by name without their content hash (`make
-# bench` lists the runtime files a tool page's first visit did not request): the code editor
-# (codemirror, and its `index`), the terminal (xterm, and its `py` and `mpy` glue), TOML configs
-# (ours is JSON), MicroPython's zip reader (Pyodide unpacks our archive itself), the package graph
-# (no `packages`), the optional storage module and the service worker. core.js imports the editor,
-# game and terminal plugins themselves eagerly, so those are shipped. A part dropped by mistake
-# stops Python on every tool page, which the browser tests catch.
-PYSCRIPT_UNUSED = frozenset(
-    {
-        "codemirror",
-        "codemirror_commands",
-        "codemirror_lang-python",
-        "codemirror_language",
-        "codemirror_state",
-        "codemirror_view",
-        "index",
-        "mpy",
-        "py",
-        "pyodide_graph",
-        "service-worker",
-        "storage",
-        "toml",
-        "xterm",
-        "xterm-readline",
-        "xterm_addon-fit",
-        "xterm_addon-web-links",
-        "zip",
-    }
-)
-CONTENT_HASH = re.compile(r"-[A-Za-z0-9_-]{8}$")  # as in "xterm-Bdboj2r8.js"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 SERVICE_WORKER = "sw.js"
 # Not kept for offline use: source maps (only developer tools load them), the gzipped sitemap (for
@@ -81,118 +53,64 @@ class Runtime:
     """Where each runtime file goes in the site, relative to the site root."""
 
     pyodide_version: str
-    pyscript_version: str
 
     @classmethod
     def from_node_modules(cls) -> Runtime:
-        return cls(
-            pyodide_version=_npm_version("pyodide"),
-            pyscript_version=_npm_version("@pyscript/core"),
-        )
+        return cls(pyodide_version=_npm_version("pyodide"))
 
     @property
     def pyodide_dir(self) -> str:
         return f"assets/runtime/pyodide-{self.pyodide_version}"
 
-    @property
-    def pyscript_dir(self) -> str:
-        return f"assets/runtime/pyscript-{self.pyscript_version}"
-
     @cached_property
     def archive(self) -> bytes:
         return python_archive()
+
+    def archive_with_bytecode(self) -> bytes:
+        """The archive with its modules compiled by the Pyodide the site ships (bytecode.mjs): the
+        browser then imports them without compiling them, a third of our part of the start."""
+        with tempfile.TemporaryDirectory() as folder:
+            source, output = Path(folder) / "source.zip", Path(folder) / "output.zip"
+            source.write_bytes(self.archive)
+            command = ["node", str(BYTECODE_SCRIPT), str(NODE_MODULES / "pyodide"), str(source)]
+            compiled = subprocess.run(
+                [*command, str(output)], capture_output=True, text=True, check=False
+            )
+            if compiled.returncode != 0:
+                raise RuntimeError(f"compiling the archive failed: {compiled.stderr[-2000:]}")
+            return output.read_bytes()
 
     @cached_property
     def archive_hash(self) -> str:
         digest = hashlib.sha256(self.archive)
         digest.update(_static_bytes())
-        digest.update(self.pyodide_version.encode() + self.pyscript_version.encode())
+        digest.update(self.pyodide_version.encode())
         return digest.hexdigest()[:12]
 
     @property
     def python_dir(self) -> str:
         return f"assets/py/{self.archive_hash}"
 
-    def template_paths(self) -> dict[str, Any]:
+    def template_paths(self) -> dict[str, str]:
         """The URLs the page template needs (relative to the site root)."""
         return {
-            "pyscript": f"{self.pyscript_dir}/core.js",
-            "pyscript_css": f"{self.pyscript_dir}/core.css",
             "widgets_js": f"{self.python_dir}/widgets.js",
-            "main": f"{self.python_dir}/main.py",
-            "config": f"{self.python_dir}/pyscript.json",
-            "preload": self.preload(),
-        }
-
-    def preload(self) -> dict[str, list[str]]:
-        """What a page with a tool needs to start Python, for its <head> to ask for at once.
-
-        Left alone, the browser asks for each file only when the one before it has run
-        (widgets.js, PyScript, its config, Pyodide and its parts, then, once Python is up, our
-        archive and main.py): a chain of round trips that a phone on a slow network feels.
-        The WebAssembly file is left to Pyodide's own streaming fetch, which Chrome pairs with
-        the compiled code it kept from the last visit (a preload is a request of its own), and
-        at 9.6 MB it would compete with the page's own scripts.
-        """
-        return {
-            "modules": [
-                *(f"{self.pyscript_dir}/{name}" for name in _pyscript_started()),
-                f"{self.pyodide_dir}/pyodide.mjs",
-                f"{self.pyodide_dir}/pyodide.asm.mjs",
-            ],
-            "fetched": [
-                f"{self.python_dir}/pyscript.json",
-                f"{self.pyodide_dir}/pyodide-lock.json",
-                f"{self.pyodide_dir}/python_stdlib.zip",
-                f"{self.python_dir}/iep.zip",
-                f"{self.python_dir}/main.py",
-            ],
+            "python_js": f"{self.python_dir}/python.js",
+            "pyodide": f"{self.pyodide_dir}/pyodide.mjs",
         }
 
     def write(self, site_dir: Path) -> None:
-        """Copy the runtime into the built site and write the archive and its config."""
+        """Copy the runtime into the built site, with our archive and the tools' scripts."""
         pyodide = site_dir / self.pyodide_dir
         pyodide.mkdir(parents=True, exist_ok=True)
         for name in PYODIDE_FILES:
             shutil.copyfile(NODE_MODULES / "pyodide" / name, pyodide / name)
-        pyscript = site_dir / self.pyscript_dir
-        pyscript.mkdir(parents=True, exist_ok=True)
-        for source in sorted((NODE_MODULES / "@pyscript" / "core" / "dist").iterdir()):
-            if source.suffix in {".js", ".css"} and not pyscript_unused(source.name):
-                shutil.copyfile(source, pyscript / source.name)
         python = site_dir / self.python_dir
         python.mkdir(parents=True, exist_ok=True)
-        (python / "iep.zip").write_bytes(self.archive)
-        (python / "main.py").write_text(
-            "from builder.browser import start\n\nstart()\n", encoding="utf-8"
-        )
+        (python / "iep.zip").write_bytes(self.archive_with_bytecode())
         for static in sorted(STATIC.iterdir()):
             if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
                 shutil.copyfile(static, python / static.name)
-        config = {
-            "interpreter": f"../../../{self.pyodide_dir}/pyodide.mjs",
-            "files": {"./iep.zip": "./*"},
-        }
-        (python / "pyscript.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-
-
-def pyscript_unused(name: str) -> bool:
-    """Whether a file of PyScript's dist/ is one that no page of this site requests."""
-    return CONTENT_HASH.sub("", name.rsplit(".", 1)[0]) in PYSCRIPT_UNUSED
-
-
-def _pyscript_started() -> list[str]:
-    """PyScript's files a page asks for as PyScript starts: core.js, the chunks it imports, and
-    the plugins those import at once (the dynamic imports of the parts this site ships)."""
-    dist = NODE_MODULES / "@pyscript" / "core" / "dist"
-    chunks = re.findall(r'from\s*"\./([^"]+\.js)"', (dist / "core.js").read_text(encoding="utf-8"))
-    plugins = {
-        name
-        for chunk in chunks
-        for name in re.findall(r'import\("\./([^"]+\.js)"\)', (dist / chunk).read_text("utf-8"))
-        if not pyscript_unused(name)
-    }
-    return ["core.js", *chunks, *sorted(plugins - set(chunks))]
 
 
 def python_archive() -> bytes:
@@ -274,19 +192,19 @@ def _npm_version(package: str) -> str:
     return version
 
 
-# Only the site itself. Pyodide needs 'wasm-unsafe-eval' to compile WebAssembly and 'unsafe-eval'
-# for the JavaScript its foreign-function interface builds at run time (without it Python does not
-# start). Every page carries the same policy because instant navigation keeps the first page's.
-# Material's few inline scripts are allowed by their hashes; styles allow inline because Material
-# and PyScript set style attributes. No other host is named anywhere.
+# Only the site itself. Python runs in a Web Worker: a worker loaded from the site gets its policy
+# from its own response, not from this page's, so the pages need neither 'wasm-unsafe-eval' nor
+# 'unsafe-eval' (which Pyodide needs) and stay free of eval. Every page carries the same policy
+# because instant navigation keeps the first page's. Material's few inline scripts are allowed by
+# their hashes; styles allow inline because Material sets style attributes. No other host is named.
 CSP_DIRECTIVES = (
     "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval' 'unsafe-eval' {hashes}",
+    "script-src 'self' {hashes}",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",
-    "worker-src 'self' blob:",
+    "worker-src 'self'",
     "object-src 'none'",
     "frame-src 'none'",
     "base-uri 'self'",

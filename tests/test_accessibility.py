@@ -97,7 +97,8 @@ def has_tool(page: Any) -> bool:
 
 def wait_until_live(page: Any) -> None:
     page.wait_for_function(
-        "[...document.querySelectorAll('.iep-widget')].every(w => w.dataset.state === 'ready')",
+        "() => [...document.querySelectorAll('.iep-widget')]"
+        ".every(w => w.dataset.state === 'ready')",
         timeout=BOOT_TIMEOUT_MS,
     )
 
@@ -105,7 +106,7 @@ def wait_until_live(page: Any) -> None:
 def import_realistic_case(page: Any) -> None:
     page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
     page.wait_for_function(
-        "document.querySelector('[data-path=\"child.name\"]').value === 'Daniel Alvarez'"
+        "() => document.querySelector('[data-path=\"child.name\"]').value === 'Daniel Alvarez'"
     )
 
 

@@ -14,7 +14,7 @@ import pytest
 from builder import site_build
 from builder.site_build import Runtime
 
-VERSIONS = {"pyodide_version": "314.0.2", "pyscript_version": "0.7.31"}
+VERSIONS = {"pyodide_version": "314.0.2"}
 
 
 @pytest.fixture
@@ -60,6 +60,6 @@ def test_a_changed_page_script_gives_a_new_archive_folder(builder_copy: Path) ->
 
 def test_a_new_runtime_version_gives_new_folders() -> None:
     old = Runtime(**VERSIONS)
-    new = Runtime(pyodide_version="314.0.3", pyscript_version=VERSIONS["pyscript_version"])
+    new = Runtime(pyodide_version="314.0.3")
     assert new.pyodide_dir != old.pyodide_dir
-    assert new.python_dir != old.python_dir, "the config in the archive folder names the runtime"
+    assert new.python_dir != old.python_dir, "the scripts in the archive folder load the runtime"

@@ -27,7 +27,13 @@ def open_builder(visit: Visit, site: BuiltSite, page: str = "builder/") -> Any:
     return visit.page
 
 
+def settled(page: Any) -> None:
+    """Wait until Python has answered everything the reader did (widgets.js marks the wait)."""
+    page.wait_for_function("() => !document.documentElement.hasAttribute('data-iep-busy')")
+
+
 def letter_text(page: Any, widget: str = '[data-widget="letter"]') -> str:
+    settled(page)
     root = page.locator(widget).first
     subject = root.locator('[data-role="subject"]').text_content()
     body = root.locator('[data-role="body"]').text_content()
@@ -52,6 +58,7 @@ def type_example_case(page: Any) -> None:
     for path, value in values.items():
         page.locator(f'[data-path="{path}"]').first.fill(value)
     page.locator('[data-path="services.0.per"]').first.select_option("week")
+    settled(page)
 
 
 def test_typing_the_facts_fills_the_letter_with_the_missed_minutes(
@@ -79,7 +86,7 @@ def test_importing_a_case_file_fills_the_form_and_the_letter(
     path.write_text(json.dumps(case))
     page.locator('input[data-action="import"]').first.set_input_files(str(path))
     page.wait_for_function(
-        "document.querySelector('[data-path=\"child.name\"]').value === 'Noor Haddad'"
+        "() => document.querySelector('[data-path=\"child.name\"]').value === 'Noor Haddad'"
     )
     assert page.locator('[data-path="services.0.minutes"]').first.input_value() == "30"
     assert "Noor Haddad received 2 sessions (60 minutes): 120 minutes were not provided." in (
@@ -122,6 +129,7 @@ def test_a_bad_value_gets_a_message_beside_its_field_and_stays_typed(
     type_example_case(page)
     field = page.locator('[data-path="services.0.minutes"]').first
     field.fill("thirty")
+    settled(page)
     error = page.locator('[data-error-for="services.0.minutes"]').first
     assert error.text_content() == "Enter a whole number, like 30."
     assert field.get_attribute("aria-invalid") == "true"
@@ -141,7 +149,7 @@ def test_the_build_time_letter_and_the_live_letter_are_identical(
         assert letter_text(page) == prerendered, "the example before and after Python starts"
         page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
         page.wait_for_function(
-            "document.querySelector('[data-path=\"child.name\"]').value === 'Daniel Alvarez'"
+            "() => document.querySelector('[data-path=\"child.name\"]').value === 'Daniel Alvarez'"
         )
         assert letter_text(page) == prerendered, "the same case imported gives the same letter"
 
@@ -178,6 +186,7 @@ def test_the_calculator_takes_a_log_edited_from_the_keyboard(visit: Visit, site:
     ):
         add.focus()
         page.keyboard.press("Enter")
+        settled(page)
         focused = page.evaluate("document.activeElement.dataset.path")
         assert focused == f"services.0.log.{index}.date", "a new row takes the focus"
         page.locator(f'[data-path="services.0.log.{index}.date"]').fill(day)
@@ -195,6 +204,7 @@ def test_the_calculator_takes_a_log_edited_from_the_keyboard(visit: Visit, site:
     ]
     assert results.locator(".iep-gap__svg rect").count() == 6
     page.locator('[data-action="remove"][data-item="services.0.log.0"]').click()
+    settled(page)
     assert page.evaluate("document.activeElement.dataset.list") == "services.0.log"
     assert page.locator('[data-path="services.0.log.0.date"]').input_value() == "2026-10-08"
     assert "Speech-language therapy\t180\t20\t160\t30\t130" in results.inner_text()
@@ -223,8 +233,8 @@ def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: Built
     page = visit.page
     page.goto(site.url + "glossary/")
     page.wait_for_load_state("networkidle")
-    assert page.locator('script[type="py"]').count() == 0, "reading pages load no Python"
-    assert [url for url in visit.requests if "/assets/runtime/" in url] == []
+    assert [url for url in visit.requests if "/assets/runtime/" in url] == [], "no Python"
+    assert [url for url in visit.requests if url.endswith("/worker.js")] == []
     page.goto(site.url + "builder/")
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     type_example_case(page)
@@ -233,7 +243,8 @@ def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: Built
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
     assert "120 minutes were not provided" in letter_text(page)
-    assert page.locator('script[type="py"]').count() == 1, "Python started once, and kept"
+    workers = [url for url in visit.requests if url.endswith("/worker.js")]
+    assert len(workers) == 1, "Python started once, and kept"
 
 
 def test_the_builder_page_offers_every_letter_from_the_same_facts(
@@ -264,6 +275,7 @@ def test_the_state_complaint_is_offered_only_when_complete(visit: Visit, site: B
     assert "Your state" in readiness.inner_text()
     assert "34 CFR 300.153(d)" in readiness.inner_text()
     page.locator('[data-path="state"]').select_option("CA")
+    settled(page)
     assert (
         "California Department of Education"
         in page.locator('[data-role="state-summary"]').inner_text()
@@ -277,6 +289,7 @@ def test_the_state_complaint_is_offered_only_when_complete(visit: Visit, site: B
         "complaint.signature": "Ana Rivera",
     }.items():
         page.locator(f'[data-path="{path}"]').first.fill(value)
+    settled(page)
     assert "every element" in readiness.inner_text()
     assert actions.is_visible()
     assert "Fresno Unified School District" in letter_text(page)
@@ -288,6 +301,7 @@ def test_marking_a_letter_sent_puts_it_on_the_timeline_and_in_the_next_letter(
     page = open_builder(visit, site)
     type_example_case(page)
     page.locator('[data-action="mark-sent"]').first.click()
+    settled(page)
     timeline = page.locator('[data-role="timeline"]')
     assert "Sent a note about the missed services to Ms. Lee" in timeline.inner_text()
     assert "Reply date you asked for" in timeline.inner_text()
@@ -306,17 +320,20 @@ def test_the_case_is_stored_only_when_remembered_and_forget_clears_it(
 ) -> None:
     page = open_builder(visit, site)
     page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
+    settled(page)
     assert page.evaluate("localStorage.length") == 0, "nothing stored before opting in"
     page.reload()
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     assert page.locator('[data-path="child.name"]').first.input_value() == ""
     page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
     page.locator('[data-action="remember"]').first.check()
+    settled(page)
     page.reload()
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
     assert page.locator('[data-action="remember"]').first.is_checked()
     page.locator('[data-action="forget"]').first.click()
+    settled(page)
     assert page.evaluate("localStorage.length") == 0
     assert page.locator('[data-path="child.name"]').first.input_value() == ""
     page.reload()
@@ -344,7 +361,7 @@ def test_a_real_semester_gives_the_same_numbers_in_the_page_as_on_the_command_li
     page = open_builder(visit, site, "guide/get-specific/")
     page.locator('input[data-action="import"]').first.set_input_files(str(semester))
     page.wait_for_function(
-        "document.querySelectorAll('[data-path^=\"services.2.log.\"]').length > 0"
+        "() => document.querySelectorAll('[data-path^=\"services.2.log.\"]').length > 0"
     )
     results = page.locator('[data-role="results"]').first
     rows = results.locator(".iep-gap__table tbody tr")
@@ -375,7 +392,9 @@ def test_every_output_gives_the_letter_shown(browser: Any, site: BuiltSite, tmp_
     type_example_case(page)
     shown = letter_text(page)
     page.locator('[data-action="copy"]').first.click()
-    page.wait_for_function("document.querySelector('[data-role=\"message\"]').textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector('[data-role=\"message\"]').textContent !== ''"
+    )
     assert page.evaluate("navigator.clipboard.readText()") == shown
     with page.expect_download() as download:
         page.locator('[data-action="download"]').first.click()

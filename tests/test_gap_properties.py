@@ -22,6 +22,7 @@ from builder.case import (
     Service,
 )
 from builder.gap import GapReport, ServiceGap, compute_gap, report_to_dict, rounded
+from builder.i18n import text
 
 DAY0 = dt.date(2026, 8, 3)  # a Monday
 SPAN = 200
@@ -218,3 +219,25 @@ def test_expected_is_the_sum_of_the_weeks(case: Case) -> None:
         assert sum((week.expected_minutes for week in result.weeks), Fraction(0)) == (
             result.expected_minutes
         )
+
+
+@given(cases())
+def test_a_week_without_school_is_named_exactly_when_one_falls_in_a_weekly_service(
+    case: Case,
+) -> None:
+    """The calculator checks week by week; here each day is checked, the plain definition."""
+    report = compute_gap(case)
+    expected = False
+    for gap in report.services:
+        if gap.service.per != "week" or gap.window is None:
+            continue
+        weeks = {week.monday for week in gap.weeks if week.school_days}
+        start, end = max(gap.window.start, case.period.start), min(gap.window.end, case.period.end)
+        span = range((end - start).days + 1)
+        dates = [start + dt.timedelta(days=offset) for offset in span]
+        expected |= any(
+            date.weekday() < 5 and date - dt.timedelta(days=date.weekday()) not in weeks
+            for date in dates
+        )
+    named = text("gap.assume_closed_weeks") in report.assumptions
+    assert named == expected

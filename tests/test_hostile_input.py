@@ -44,7 +44,13 @@ from builder.widgets import (
     render_widget,
 )
 from tests.conftest import BuiltSite, Visit
-from tests.test_browser import BOOT_TIMEOUT_MS, READY, open_builder, type_example_case
+from tests.test_browser import (
+    BOOT_TIMEOUT_MS,
+    READY,
+    open_builder,
+    settled,
+    type_example_case,
+)
 
 TODAY = dt.date(2026, 11, 2)
 SCRIPT_INJECTION = (
@@ -506,6 +512,7 @@ def test_hostile_values_typed_into_the_tools_are_harmless(
                 locator.press_sequentially(value[:12])
             else:
                 locator.fill(value)
+            settled(page)
             after = page.evaluate(AFTER_TYPING, [field.path, value])
             what = f"{field.path} = {value[:20]!r}"
             shown, error = after["shown"], after["error"]
@@ -521,6 +528,7 @@ def test_hostile_values_typed_into_the_tools_are_harmless(
             if after["injected"] != injected:
                 failures.append(f"{what}: an element that could run something appeared")
         locator.fill(before[field.path])
+        settled(page)
     tried = sum(len(_typed_values(field)) for field in TYPED_FIELDS)
     trust_report[f"hostile values typed in the browser ({page_path})"] = (
         f"{tried}; failures: {len(failures)}; dialogs: {len(dialogs)}; errors: {len(visit.errors)}"

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import BuiltSite
 from tests.test_accessibility import import_realistic_case, themed_page, wait_until_live
+from tests.test_browser import settled
 
 pytestmark = pytest.mark.browser
 TAB_LIMIT = 600
@@ -122,17 +123,20 @@ def test_the_ladder_with_the_keyboard_alone(browser: Any, site: BuiltSite) -> No
 
         tab_to(page, '[data-action="add"][data-list="services.0.log"]')
         page.keyboard.press("Enter")
+        settled(page)
         assert page.evaluate("document.activeElement.dataset.path") == "services.0.log.0.date"
         page.keyboard.type("10062026")
         page.keyboard.press("Tab")
         page.keyboard.type("30")
         tab_to(page, '[data-action="remove"][data-item="services.0.log.0"]')
         page.keyboard.press(" ")
+        settled(page)
         assert page.evaluate("document.activeElement.dataset.list") == "services.0.log"
         assert page.locator('[data-path="services.0.log.0.date"]').count() == 0
 
         tab_to(page, '[data-action="remember"]')
         page.keyboard.press(" ")
+        settled(page)
         assert page.locator('[data-action="remember"]').first.is_checked()
         assert "Sam Rivera" in page.evaluate("JSON.stringify(localStorage)")
 

@@ -10,15 +10,12 @@ letter sent, and imports a case file and a log. It fails on:
   sessionStorage, IndexedDB, and Cache Storage other than the site's own offline cache;
 - any Content-Security-Policy violation, and any console error, on any page.
 
-What counts as storage, precisely. Two things are allowed, each only because the test proves what
-is in it; anything else written before the opt-in fails the test, and docs/privacy.md says the
-same to readers:
+What counts as storage, precisely. One thing is allowed, only because the test proves what is in
+it; anything else written before the opt-in fails the test (any IndexedDB database included), and
+docs/privacy.md says the same to readers:
 - the service worker (sw.js) keeps the site's own public files in one Cache Storage cache named
   `iep-follow-through-<version>`, so the guide works offline: every entry must be a GET of a file
-  of the built site, by its address without a query string, so nothing typed can be in it;
-- PyScript creates IndexedDB databases named `IDBMap/...` as Python starts (a package cache this
-  site has no packages for, and a store for mounting the reader's folders, which it never does):
-  they must hold no record at all.
+  of the built site, by its address without a query string, so nothing typed can be in it.
 """
 
 from __future__ import annotations
@@ -31,12 +28,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, BuiltSite
-from tests.test_browser import BOOT_TIMEOUT_MS
+from tests.test_browser import BOOT_TIMEOUT_MS, settled
 
 STORAGE_KEY = "iep-follow-through:case:v1"
-# PyScript creates these IndexedDB databases as Python starts, for features this site does not use
-# (a package cache, mounting the reader's folders); they must stay empty.
-RUNTIME_DATABASES = "IDBMap/"
 ALL_READY = """() => [...document.querySelectorAll('.iep-widget')]
     .every(widget => widget.dataset.state === 'ready')"""
 # Records every Content-Security-Policy violation, from the first byte of each full page load.
@@ -97,6 +91,10 @@ def test_every_page_carries_a_policy_that_allows_only_the_site_itself(site: Buil
         assert html.index(policy[0]) < html.index("<script"), "before any script can run"
         assert "default-src 'self'" in policy[1]
         assert not re.search(r"https?:|wss?:|\*", policy[1]), f"{page}: names another host"
+        script = re.search(r"script-src ([^;]+)", policy[1])
+        assert script and "eval" not in script[1] and "unsafe-inline" not in script[1], (
+            f"{page}: scripts run only from the site's files or by hash, never from text"
+        )
 
 
 def _same_origin(url: str, site: BuiltSite) -> bool:
@@ -191,9 +189,7 @@ def _storage_written(page: Any, site: BuiltSite, version: str) -> list[str]:
     written += [f"localStorage {key}" for key in found["local"]]
     written += [f"sessionStorage {key}" for key in found["session"]]
     written += [
-        f"IndexedDB {name}: {records} records"
-        for name, records in found["databases"].items()
-        if records or not name.startswith(RUNTIME_DATABASES)
+        f"IndexedDB {name}: {records} records" for name, records in found["databases"].items()
     ]
     written += [
         f"Cache Storage {name}"
@@ -273,7 +269,9 @@ def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
     assert errors == [], "console errors"
     follow_link(page, site.url + "builder/")
     page.locator('[data-action="remember"]').first.check()
+    settled(page)
     assert page.evaluate("Object.keys(localStorage)") == [STORAGE_KEY], "the case, and only it"
     page.locator('[data-action="forget"]').first.click()
+    settled(page)
     assert page.evaluate("localStorage.length") == 0
     context.close()

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -60,11 +60,13 @@ def test_widgets_are_pre_rendered_with_the_worked_example(site: BuiltSite) -> No
     assert 'data-iep-widget="' not in html, "every widget token was replaced"
 
 
-def test_python_is_started_by_script_only_where_a_tool_is_shown(site: BuiltSite) -> None:
+def test_python_is_started_from_the_head_only_where_a_tool_is_shown(site: BuiltSite) -> None:
     for page in ("builder", "glossary", "guide/beyond/mediation"):
         html = site.html(page)
-        assert 'type="py"' not in html, "the runtime starts from widgets.js, never eagerly"
-        assert "data-iep-runtime" in html
+        assert 'type="py"' not in html
+        assert "data-pyodide" in html, "the page script can start Python after a navigation"
+        starts_now = re.search(r"<head>.*<script[^>]*data-start[^>]*>.*</head>", html, re.S)
+        assert bool(starts_now) == ("iep-widget" in html), page
     assert "iep-widget" in site.html("builder")
     assert "iep-widget" not in site.html("glossary")
 
@@ -75,11 +77,25 @@ def test_the_runtime_is_served_from_the_site_itself(site: BuiltSite) -> None:
         loaded = re.findall(r'<script[^>]+src="([^"]+)"', html) + re.findall(
             r'<link(?![^>]*rel="(?:canonical|alternate)")[^>]+href="([^"]+)"', html
         )
+        loaded += re.findall(r'data-pyodide="([^"]+)"', html)
         for url in loaded:
             assert not re.match(r"(https?:)?//", url), f"{page}: loads {url}"
-    config_path = next(site.directory.glob("assets/py/*/pyscript.json"))
-    config = json.loads(config_path.read_text())
-    interpreter = (config_path.parent / config["interpreter"]).resolve()
-    assert interpreter.name == "pyodide.mjs" and interpreter.exists()
-    assert (config_path.parent / "iep.zip").exists()
-    assert not re.match(r"(https?:)?//", config["interpreter"])
+    builder = site.directory / "builder" / "index.html"
+    runtime = re.search(r'data-pyodide="([^"]+)"', builder.read_text())
+    assert runtime is not None
+    assert (builder.parent / runtime[1]).resolve().name == "pyodide.mjs"
+    assert (builder.parent / runtime[1]).resolve().exists()
+    python = next(site.directory.glob("assets/py/*/python.js")).parent
+    assert {"python.js", "worker.js", "widgets.js", "iep.zip"} <= {p.name for p in python.iterdir()}
+
+
+def test_the_python_archive_ships_bytecode_of_every_module_and_only_what_runs(
+    site: BuiltSite,
+) -> None:
+    archive = next(site.directory.glob("assets/py/*/iep.zip"))
+    with zipfile.ZipFile(archive) as opened:
+        names = set(opened.namelist())
+    assert {"builder/session.pyc", "jinja2/environment.pyc", "markupsafe/__init__.pyc"} <= names
+    assert [name for name in names if name.endswith(".py")] == [], "compiled at build time"
+    assert "letters/catalogue.json" in names and "builder/data/form.json" in names
+    assert not names & {"builder/cli.pyc", "builder/mkdocs_hooks.pyc", "builder/site_build.pyc"}

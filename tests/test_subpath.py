@@ -17,9 +17,7 @@ from tests.test_browser import BOOT_TIMEOUT_MS, READY, letter_text, open_builder
 
 SUBPATH = "iep-follow-through/"
 # Every runtime file a page loads, and the version or content hash its folder name carries.
-VERSIONED = re.compile(
-    r"assets/(?:py/[0-9a-f]{12}|runtime/pyodide-\d+\.\d+\.\d+|runtime/pyscript-\d+\.\d+\.\d+)/"
-)
+VERSIONED = re.compile(r"assets/(?:py/[0-9a-f]{12}|runtime/pyodide-\d+\.\d+\.\d+)/")
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +60,11 @@ def test_every_runtime_file_lives_in_a_versioned_folder(site: BuiltSite) -> None
         for path in (site.directory / folder).rglob("*")
         if path.is_file()
     ]
-    assert len(files) > 10
+    assert {Path(name).name for name in files} == {
+        *("iep.zip", "python.js", "worker.js", "widgets.js"),
+        *("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"),
+        "pyodide-lock.json",
+    }
     assert [name for name in files if not VERSIONED.match(name)] == []
 
 
@@ -84,7 +86,7 @@ def test_every_runtime_file_loaded_carries_a_version_or_a_hash(
     open_builder(visit, site)
     loaded = runtime_requests(visit, site)
     names = {Path(url).name for url in loaded}
-    assert {"core.js", "pyodide.mjs", "pyodide.asm.wasm", "iep.zip", "pyscript.json"} <= names
+    assert {"python.js", "worker.js", "pyodide.mjs", "pyodide.asm.wasm", "iep.zip"} <= names
     assert [url for url in loaded if not VERSIONED.match(url)] == []
 
 
@@ -101,6 +103,7 @@ def test_instant_navigation_keeps_the_tool_live_under_the_sub_path(
     assert page.evaluate("window.iepSameDocument === true"), "an instant navigation, no reload"
     assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
     assert "120 minutes were not provided" in letter_text(page)
-    assert page.locator('script[type="py"]').count() == 1, "the same Python, not a new one"
+    workers = [url for url in visit.requests if url.endswith("/worker.js")]
+    assert len(workers) == 1, "the same Python, not a new one"
     assert outside(visit, site) == []
     assert visit.errors == []

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import BuiltSite, Visit
+from tests.test_browser import BOOT_TIMEOUT_MS, READY, settled
 
 pytestmark = pytest.mark.browser
-READY = '.iep-widget[data-state="ready"]'
-BOOT_TIMEOUT_MS = 120_000
 
 
 def test_typing_goes_on_in_the_same_field_when_the_widget_comes_alive(
@@ -19,7 +18,7 @@ def test_typing_goes_on_in_the_same_field_when_the_widget_comes_alive(
     page = visit.page
     held: list[Any] = []
     # Python starts only once the reader has begun typing.
-    page.route("**/core.js", lambda route: held.append(route))
+    page.route("**/worker.js", lambda route: held.append(route))
     page.goto(site.url + "guide/write-to-the-case-manager/", wait_until="domcontentloaded")
     field = page.locator('[data-path="child.name"]').first
     field.click()
@@ -30,5 +29,6 @@ def test_typing_goes_on_in_the_same_field_when_the_widget_comes_alive(
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     page.keyboard.type(" Rivera")
     assert field.input_value() == "Sam Rivera"
+    settled(page)
     assert "Sam Rivera" in (page.locator('[data-role="body"]').first.text_content() or "")
     assert visit.errors == []

@@ -1,22 +1,24 @@
-// The parts of the tools that need no Python, and the start of the Python runtime.
-// - Copy and print work on the letter shown (pre-rendered at build time, then kept current by
-//   Python), so they work before, during and without the runtime.
-// - The runtime (PyScript on Pyodide, served by this site) starts only when a page with a tool is
-//   shown, on the first load or after an instant navigation; Python then keeps running, with the
-//   reader's case in memory, and is asked to mount each new page's tools.
+// The page side of the tools: the DOM. Python (in a Web Worker, see python.js) computes; this
+// script tells it what the reader did and what the page shows, and shows its answers.
+// - Copy and print work on the letter shown (pre-rendered at build time, then kept current from
+//   Python's answers), so they work before, during and without Python.
+// - Python starts only on a page with a tool, on the first load or after an instant navigation;
+//   it then keeps running, with the reader's case in memory, and each new page's tools are mounted.
+// - Typing never waits for Python: a value typed while Python works is sent with the next message
+//   and put back into any form Python redraws meanwhile. Nothing typed is lost.
 // - When Python cannot start, the page says so and says what still works.
-// - After a first visit, a service worker keeps the site's files for offline use.
+// - After a tool has started, a service worker keeps the site's files for offline use.
+import { ask, startPython, started } from "./python.js";
+
 const READY_TIMEOUT_MS = 90000;
-const runtime = document.querySelector("script[data-iep-runtime]");
-// Resolved once, against the first page's address: instant navigation keeps this script.
-const url = (name) => new URL(runtime.getAttribute(`data-${name}`), document.baseURI).href;
-const paths = {
-  pyscript: url("pyscript"),
-  pyscriptCss: url("pyscript-css"),
-  main: url("main"),
-  config: url("config"),
-};
-let started = false;
+// The reader's saved case, if they ticked "Remember on this device" (builder/session.py names
+// the keys, under this prefix, and says what to store).
+const STORAGE_PREFIX = "iep-follow-through:";
+const pending = new Map(); // path -> value typed since the last message to Python
+const actions = []; // what the reader did, in order, not yet sent
+let busy = false; // a message is with Python (one at a time, so answers come in order)
+let generation = 0; // counts the pages shown: an answer meant for a page gone is not drawn
+let maxFileBytes = Infinity;
 let failTimer = null;
 
 function letterText(widget) {
@@ -107,6 +109,7 @@ new MutationObserver((records) => {
 }).observe(document.body, { childList: true, characterData: true, subtree: true });
 
 function showFailure() {
+  clearTimeout(failTimer);
   for (const widget of document.querySelectorAll('.iep-widget[data-state="loading"]')) {
     widget.dataset.state = "failed";
     const status = widget.querySelector('[data-role="status"]');
@@ -114,56 +117,280 @@ function showFailure() {
   }
 }
 
-// PyScript resolves the config's interpreter against the page, not against the config file, so
-// under a sub-path (a GitHub project site) the file's relative path would leave the site. The
-// config is read here and given inline, every URL in it resolved against the file's own address.
-async function inlineConfig() {
-  const response = await fetch(paths.config);
-  if (!response.ok) throw new Error(`${paths.config}: ${response.status}`);
-  const config = await response.json();
-  const resolve = (path) => new URL(path, paths.config).href;
-  config.interpreter = resolve(config.interpreter);
-  config.files = Object.fromEntries(
-    Object.entries(config.files).map(([from, to]) => [resolve(from), to]),
-  );
-  return JSON.stringify(config);
+// -- talking to Python ------------------------------------------------------------------------
+
+function fieldValue(field) {
+  return field.type === "checkbox" ? field.checked : field.value;
 }
 
-async function startPython() {
-  started = true;
-  let config;
+function localToday() {
+  const now = new Date();
+  const two = (number) => String(number).padStart(2, "0");
+  return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+}
+
+function describePage() {
+  const all = (selector) => [...document.querySelectorAll(selector)];
+  return {
+    letters: all('[data-widget="letter"]').map((w) => ({ id: w.id, name: w.dataset.letter })),
+    gaps: all('[data-widget="gap"]').map((widget) => widget.id),
+    forms: all("[data-form-section]").map((f) => ({ uid: f.dataset.uid, section: f.dataset.formSection })),
+    timeline: document.querySelector('[data-role="timeline"]') !== null,
+    sheet: document.querySelector('[data-role="sheet"]') !== null,
+    stateSummary: document.querySelector('[data-role="state-summary"]') !== null,
+  };
+}
+
+function message(action) {
+  const sent = { ...action, page: describePage(), today: localToday() };
+  if (action.action === "mount") {
+    // Every field's value: on the first load, what was typed while Python started.
+    sent.fields = [...document.querySelectorAll("[data-path]")]
+      .map((field) => [field.dataset.path, fieldValue(field)])
+      .filter(([, value]) => value !== "" && value !== false);
+    sent.storage = Object.fromEntries(
+      Object.keys(localStorage)
+        .filter((key) => key.startsWith(STORAGE_PREFIX))
+        .map((key) => [key, localStorage.getItem(key)]),
+    );
+  } else {
+    sent.fields = [...pending];
+  }
+  pending.clear();
+  return sent;
+}
+
+// While Python has work from the reader, <html data-iep-busy> says so (tests wait on it).
+function showBusy() {
+  const working = busy || actions.length > 0 || pending.size > 0;
+  document.documentElement.toggleAttribute("data-iep-busy", working);
+}
+
+function send(action) {
+  actions.push(action);
+  flush();
+}
+
+async function flush() {
+  showBusy();
+  if (busy || (actions.length === 0 && pending.size === 0)) return;
+  busy = true;
   try {
-    config = await inlineConfig();
+    await started;
   } catch {
-    showFailure();
+    // Python could not start: showFailure has said so, and the page stays as it is.
+    busy = false;
+    actions.length = 0;
+    pending.clear();
+    showBusy();
     return;
   }
-  const css = document.createElement("link");
-  css.rel = "stylesheet";
-  css.href = paths.pyscriptCss;
-  document.head.append(css);
-  const main = document.createElement("script");
-  main.type = "py";
-  main.src = paths.main;
-  main.setAttribute("config", config);
-  document.body.append(main);
-  const core = document.createElement("script");
-  core.type = "module";
-  core.src = paths.pyscript;
-  core.onerror = showFailure;
-  document.head.append(core);
+  const page = generation;
+  const answer = await ask(message(actions.shift() || { action: "fields" }));
+  try {
+    show(answer, page === generation);
+  } finally {
+    busy = false;
+    flush();
+  }
 }
+
+// -- showing Python's answers -----------------------------------------------------------------
+
+function setText(element, value) {
+  if (element && element.textContent !== value) element.textContent = value;
+}
+
+// Put `html` in place of `element`, keeping what was typed since the message was sent, and the
+// reader's place in the field they are typing in.
+function replaceKeepingTyped(element, html) {
+  if (!element) return;
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  const fresh = template.content.firstElementChild;
+  const active = element.contains(document.activeElement) ? document.activeElement : null;
+  element.replaceWith(fresh);
+  for (const [path, value] of pending) {
+    for (const field of fresh.querySelectorAll(`[data-path="${CSS.escape(path)}"]`)) {
+      if (field.type === "checkbox") field.checked = value;
+      else field.value = value;
+    }
+  }
+  if (active && active.id) {
+    const again = document.getElementById(active.id);
+    if (again) {
+      again.focus();
+      if (typeof active.selectionStart === "number" && "setSelectionRange" in again) {
+        try {
+          again.setSelectionRange(active.selectionStart, active.selectionEnd);
+        } catch {
+          // date and number fields have no selection to restore
+        }
+      }
+    }
+  }
+}
+
+function comeAlive(answer) {
+  clearTimeout(failTimer);
+  maxFileBytes = answer.maxFileBytes;
+  for (const control of document.querySelectorAll("[data-action]")) control.disabled = false;
+  for (const widget of document.querySelectorAll(".iep-widget")) {
+    setText(widget.querySelector('[data-role="status"]'), answer.ready);
+    widget.dataset.state = "ready";
+  }
+  document.dispatchEvent(new CustomEvent("iep:ready"));
+}
+
+function showLetter(widget, view) {
+  const readiness = widget.querySelector('[data-role="readiness"]');
+  if (readiness && readiness.outerHTML !== view.readiness) readiness.outerHTML = view.readiness;
+  widget.querySelector('[data-role="actions"]').hidden = !view.ready;
+  setText(widget.querySelector('[data-role="subject"]'), view.subject);
+  setText(widget.querySelector('[data-role="body"]'), view.body);
+  const email = widget.querySelector('[data-action="email"]');
+  email.setAttribute("href", view.mailto || "#");
+  if (view.mailto) email.removeAttribute("aria-disabled");
+  else email.setAttribute("aria-disabled", "true");
+  widget.querySelector('[data-action="download"]').setAttribute("href", view.download);
+}
+
+function showProblems(problems) {
+  for (const error of document.querySelectorAll("[data-error-for]")) {
+    const problem = problems[error.dataset.errorFor] || "";
+    setText(error, problem);
+    const field = error.parentElement.querySelector("[data-path]");
+    if (!field) continue;
+    if (problem) field.setAttribute("aria-invalid", "true");
+    else field.removeAttribute("aria-invalid");
+  }
+}
+
+function showOnPage(answer) {
+  for (const [id, html] of Object.entries(answer.widgets)) {
+    replaceKeepingTyped(document.getElementById(id), html);
+  }
+  for (const { uid, section, html } of answer.forms) {
+    const selector = `[data-form-section="${CSS.escape(section)}"][data-uid="${CSS.escape(uid)}"]`;
+    replaceKeepingTyped(document.querySelector(selector), html);
+  }
+  if (answer.ready) comeAlive(answer);
+  if ("remember" in answer) {
+    for (const box of document.querySelectorAll('[data-action="remember"]')) box.checked = answer.remember;
+  }
+  for (const widget of document.querySelectorAll('[data-widget="letter"]')) {
+    const view = answer.letters[widget.dataset.letter];
+    if (view) showLetter(widget, view);
+    if (answer.notes) setText(widget.querySelector('[data-role="note"]'), answer.notes.letter);
+  }
+  for (const widget of document.querySelectorAll('[data-widget="gap"]')) {
+    const region = widget.querySelector('[data-role="results-region"]');
+    if (widget.id in answer.gaps) region.innerHTML = answer.gaps[widget.id];
+    if (answer.notes) setText(widget.querySelector('[data-role="note"]'), answer.notes.gap);
+  }
+  const regions = [
+    ["timeline", '[data-role="timeline"]'],
+    ["stateSummary", '[data-role="state-summary"]'],
+  ];
+  for (const [key, selector] of regions) {
+    if (key in answer) for (const region of document.querySelectorAll(selector)) region.innerHTML = answer[key];
+  }
+  if ("sheet" in answer) {
+    for (const sheet of document.querySelectorAll('[data-role="sheet"]')) setText(sheet, answer.sheet);
+  }
+  showProblems(answer.problems);
+  for (const [id, note] of Object.entries(answer.messages)) {
+    setText(document.getElementById(id)?.querySelector('[data-role="message"]'), note);
+  }
+  if (answer.say) {
+    for (const region of document.querySelectorAll('[data-role="case-message"]')) setText(region, answer.say);
+  }
+  if (answer.focus) document.querySelector(answer.focus)?.focus();
+}
+
+function download({ body, name, type }) {
+  const url = URL.createObjectURL(new Blob([body], { type }));
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = name;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function show(answer, samePage) {
+  if (answer.error) {
+    console.error(`IEP Follow-Through: ${answer.detail}`);
+    for (const status of document.querySelectorAll('[data-role="status"]')) setText(status, answer.error);
+    return;
+  }
+  for (const [operation, key, value] of answer.storage) {
+    if (operation === "set") localStorage.setItem(key, value);
+    else localStorage.removeItem(key);
+  }
+  if (answer.download) download(answer.download);
+  // An answer to a page that is gone is not drawn: the mount of the new page redraws it all.
+  if (samePage) showOnPage(answer);
+}
+
+// -- what the reader does ---------------------------------------------------------------------
+
+function typed(field) {
+  const path = field.dataset.path;
+  const value = fieldValue(field);
+  // The same fact shown twice on a page (the facts form and a letter's form) shows the same value.
+  for (const twin of document.querySelectorAll(`[data-path="${CSS.escape(path)}"]`)) {
+    if (twin === field) continue;
+    if (twin.type === "checkbox") twin.checked = value;
+    else if (twin.value !== value) twin.value = value;
+  }
+  pending.set(path, value);
+  flush();
+}
+
+async function readFile(field, action) {
+  const file = field.files && field.files[0];
+  if (!file) return;
+  field.value = "";
+  if (file.size > maxFileBytes) send({ action: "file-too-large" });
+  else send({ ...action, source: await file.text() });
+}
+
+document.addEventListener("input", (event) => {
+  if (event.target.dataset && event.target.dataset.path) typed(event.target);
+});
+
+document.addEventListener("change", (event) => {
+  const field = event.target;
+  const action = field.dataset && field.dataset.action;
+  if (action === "choose-letter") {
+    send({ action, widget: field.dataset.widgetId, letter: field.value });
+  } else if (action === "import") readFile(field, { action });
+  else if (action === "csv-import") readFile(field, { action, service: Number(field.dataset.service) });
+  else if (action === "remember") send({ action, remember: field.checked });
+  else if (field.dataset && field.dataset.path) typed(field);
+});
+
+document.addEventListener("click", (event) => {
+  const control = event.target.closest("[data-action]");
+  const action = control && control.dataset.action;
+  if (action === "export" || action === "forget" || action === "csv-export") send({ action });
+  else if (action === "add") send({ action, list: control.dataset.list });
+  else if (action === "remove") send({ action, item: control.dataset.item });
+  else if (action === "mark-sent") {
+    send({ action, widget: control.closest('[data-widget="letter"]').id });
+  }
+});
 
 function pageShown() {
+  generation += 1;
   if (!document.querySelector(".iep-widget")) return;
-  if (typeof WebAssembly !== "object") {
-    showFailure();
-    return;
-  }
+  startPython();
+  started.catch(showFailure);
   clearTimeout(failTimer);
   failTimer = setTimeout(showFailure, READY_TIMEOUT_MS);
-  if (typeof window.iepMount === "function") window.iepMount();
-  else if (!started) startPython();
+  send({ action: "mount" });
 }
 
 // Offline: once a tool has started, a service worker keeps the site's own public files (never
@@ -180,7 +407,6 @@ function keepForOffline() {
 // After a tool is live, so the download never competes with Python starting, and a reader who
 // only reads pages is not sent the whole runtime.
 document.addEventListener("iep:ready", keepForOffline, { once: true });
-window.addEventListener("py:error", showFailure);
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(pageShown);
 } else {

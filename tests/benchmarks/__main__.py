@@ -92,7 +92,6 @@ def _machine(runs: int) -> dict[str, object]:
         "platform": platform.platform(),
         "python": platform.python_version(),
         "pyodide": runtime.pyodide_version,
-        "pyscript": runtime.pyscript_version,
         "served": "http://127.0.0.1 (Python's http.server: no compression, no cache headers)",
         "load_average_before": os.getloadavg(),
     }
@@ -179,24 +178,32 @@ def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
 
 
 def _where_rows(results: Results, runs: list[boot.BootRun]) -> None:
-    section = "Where the cold boot goes (PyScript's progress events)"
+    section = "When the page asks for Python (its worker's script, in Resource Timing), cold"
     for name, loads in (
         ("step page", [run.widget_cold for run in runs]),
         ("floor", [run.floor_cold for run in runs]),
     ):
         results.add(
-            Row(section, f"Pyodide asked for, {name}", "ms", _known(c.runtime_asked for c in loads))
+            Row(section, f"Asked for it, {name}", "ms", _known(c.runtime_asked for c in loads))
         )
         results.add(
             Row(
                 section,
-                f"Python up to live, {name}",
+                f"From then until live, {name}",
                 "ms",
-                [c.ready - c.python_up for c in loads if c.python_up is not None],
-                note="after Pyodide has started Python: the page's own files, imports and work",
+                [c.ready - c.runtime_asked for c in loads if c.runtime_asked is not None],
+                note="Pyodide's download and start; on the step page also our archive and imports",
             )
         )
-        results.add(Row(section, f"Renderer CPU until live, {name}", "ms", [c.cpu for c in loads]))
+        results.add(
+            Row(
+                section,
+                f"Renderer CPU until live, {name}",
+                "ms",
+                [c.cpu for c in loads],
+                note="the page's and its worker's threads",
+            )
+        )
 
 
 def _blocking_rows(results: Results, runs: list[boot.BootRun]) -> None:
@@ -314,7 +321,7 @@ def _scale_rows(results: Results, runs: list[scale.ScaleRun]) -> None:
         results.add(
             Row(
                 section,
-                f"{size:,}: compute_gap, Pyodide in the page",
+                f"{size:,}: compute_gap, Pyodide in a worker",
                 "ms",
                 [r.pyodide[size] for r in runs],
                 below(100, "under 100 ms") if last else None,
@@ -326,7 +333,7 @@ def _scale_rows(results: Results, runs: list[scale.ScaleRun]) -> None:
                 f"{size:,}: import to results shown",
                 "ms",
                 [r.imported[size] for r in runs],
-                note="the page's Import field to the results replaced (form, letters, results)",
+                note="the page's Import field to Python's answer drawn (form, letters, results)",
             )
         )
 

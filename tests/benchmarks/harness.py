@@ -3,7 +3,6 @@ the probes installed in each new browser context."""
 
 from __future__ import annotations
 
-import json
 import statistics
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,14 +12,28 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from builder.site_build import Runtime
+from builder.site_build import Runtime, with_content_security_policy
 from tests.conftest import chromium_path
 from tests.site import CHROMIUM_FLAGS
 
 PROBES = (Path(__file__).parent / "probes.js").read_text(encoding="utf-8")
 READY = '.iep-widget[data-state="ready"]'
+FAILED = '[data-state="failed"]'  # a tool whose Python could not start, or a bench page's worker
+IDLE = "() => !document.documentElement.hasAttribute('data-iep-busy')"
 BOOT_TIMEOUT_MS = 180_000
 LONG_TASK_MS = 50
+# A bench page's own script: it starts ./worker.js the way the site's python.js starts worker.js
+# (a module worker, sent the address of the self-hosted pyodide.mjs) and shows its answer.
+PAGE_SCRIPT = """const tag = document.querySelector("script[data-pyodide]");
+const pyodide = new URL(tag.dataset.pyodide, document.baseURI).href;
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+worker.addEventListener("message", ({ data }) => {
+  if (data.result !== undefined) document.body.dataset.result = data.result;
+  if (data.failed) document.body.dataset.error = data.failed;
+  document.body.dataset.state = data.started ? "ready" : "failed";
+});
+worker.postMessage({ start: { pyodide } });
+"""
 
 
 @dataclass(frozen=True)
@@ -89,10 +102,19 @@ def probe(page: Page) -> dict[str, Any]:
 
 def wait_ready(page: Page, selector: str = READY) -> float:
     """Wait until the page is live; the time it became so, in ms since navigation start."""
-    page.wait_for_selector(selector, timeout=BOOT_TIMEOUT_MS)
-    page.wait_for_function("window.__bench.readyAt !== null", timeout=BOOT_TIMEOUT_MS)
+    # A failure ends the wait at once, rather than after the timeout.
+    page.wait_for_selector(f"{selector}, {FAILED}", timeout=BOOT_TIMEOUT_MS)
+    if page.locator(FAILED).count():
+        error = page.evaluate("document.body.dataset.error || ''")
+        raise RuntimeError(f"Python did not start on {page.url} {error}".rstrip())
+    page.wait_for_function("() => window.__bench.readyAt !== null", timeout=BOOT_TIMEOUT_MS)
     ready: float = page.evaluate("window.__bench.readyAt")
     return ready
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until Python has answered all the reader has done and the answers are drawn."""
+    page.wait_for_function(IDLE, timeout=BOOT_TIMEOUT_MS)
 
 
 def settle(page: Page) -> None:
@@ -121,29 +143,26 @@ def percentile(values: list[float], fraction: float) -> float:
     return cut[round(fraction * 100) - 1]
 
 
-def write_python_page(
-    site: Site, folder: str, main: str, *, title: str, files: dict[str, str] | None = None
-) -> str:
-    """A page of the served site that boots the site's own PyScript and Pyodide with `main`.
+def write_worker_page(site: Site, folder: str, worker: str, *, title: str) -> str:
+    """A bare page of the served site that starts the site's own Pyodide in a module Web Worker
+    running `worker`, as a tool page starts ours; its body gets data-state="ready" (and the
+    worker's result, if any, in data-result) when the worker says Python is up.
 
-    It is written only into the benchmark's copy of the site. Returns its path in the site.
+    It is written only into the benchmark's copy of the site, as files (the site's policy allows
+    no inline script). Returns its path in the site.
     """
-    runtime = site.runtime
     page = site.directory / folder
     page.mkdir(parents=True, exist_ok=True)
-    config: dict[str, Any] = {"interpreter": f"../{runtime.pyodide_dir}/pyodide.mjs"}
-    if files:
-        config["files"] = files
-    (page / "pyscript.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
-    (page / "main.py").write_text(main, encoding="utf-8")
-    (page / "index.html").write_text(
+    (page / "page.js").write_text(PAGE_SCRIPT, encoding="utf-8")
+    (page / "worker.js").write_text(worker, encoding="utf-8")
+    html = (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'
         f"<title>{title}</title>\n"
-        f'<link rel="stylesheet" href="../{runtime.pyscript_dir}/core.css">\n'
-        f'<script type="module" src="../{runtime.pyscript_dir}/core.js"></script>\n'
-        f'</head><body><h1>{title}</h1>\n<script type="py" src="./main.py" '
-        'config="./pyscript.json"></script>\n</body></html>\n',
-        encoding="utf-8",
+        # As on a tool page: an async module in <head>, which starts the worker as it arrives.
+        '<script type="module" async src="./page.js" '
+        f'data-pyodide="../{site.runtime.pyodide_dir}/pyodide.mjs"></script>\n'
+        f"</head><body><h1>{title}</h1></body></html>\n"
     )
+    (page / "index.html").write_text(with_content_security_policy(html), encoding="utf-8")
     return f"{folder}/"

@@ -8,7 +8,14 @@ from difflib import SequenceMatcher
 
 from playwright.sync_api import Browser
 
-from tests.benchmarks.harness import Site, fresh_context, percentile, probe, wait_ready
+from tests.benchmarks.harness import (
+    Site,
+    fresh_context,
+    percentile,
+    probe,
+    wait_idle,
+    wait_ready,
+)
 from tests.conftest import EXAMPLE_CASE
 
 COMPLAINT_PAGE = "guide/file-a-state-complaint/"
@@ -21,12 +28,19 @@ KEY_DELAY_MS = 80
 EARLY_BEFORE = "Sam Rivera"  # typed from DOMContentLoaded, while Python starts
 EARLY_AFTER = ", who loves trains"  # typed at once when the widget is live
 
-# Records, in the page, each input event on the field and each change of the letter's body.
+# Records, in the page, each input event on the field (its time, and when the page handled it:
+# this capture listener runs before the page's own), each message the page sends to Python's
+# worker (which keystrokes an answer is for), and each change of the letter's body.
 KEY_PROBE = """([field, body]) => {
-  const keys = (window.__keys = { inputs: [], changes: [] });
+  const keys = (window.__keys = { inputs: [], sent: [], changes: [] });
   document.addEventListener("input", (event) => {
-    if (event.target.matches(field)) keys.inputs.push(event.timeStamp);
+    if (event.target.matches(field)) keys.inputs.push([event.timeStamp, performance.now()]);
   }, true);
+  const post = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (...message) {
+    keys.sent.push(performance.now());
+    return post.apply(this, message);
+  };
   new MutationObserver(() => keys.changes.push(performance.now())).observe(
     document.querySelector(body), { childList: true, characterData: true, subtree: true });
 }"""
@@ -62,20 +76,29 @@ def keystroke_run(browser: Browser, site: Site) -> KeyRun:
         page.keyboard.press("ControlOrMeta+A")
         page.evaluate(KEY_PROBE, [FIELD, LETTER_BODY])
         page.keyboard.type(TYPED, delay=KEY_DELAY_MS)
-        page.wait_for_timeout(500)
+        wait_idle(page)
         keys = page.evaluate("window.__keys")
-        return _latencies(keys["inputs"], keys["changes"])
+        return _latencies(keys["inputs"], keys["sent"], keys["changes"])
 
 
-def _latencies(inputs: list[float], changes: list[float]) -> KeyRun:
-    """Each keystroke's wait for the first change of the letter after it (a keystroke that
-    changes nothing in the letter, like a space at the end of the name, has none)."""
+def _latencies(inputs: list[list[float]], sent: list[float], changes: list[float]) -> KeyRun:
+    """Each keystroke's wait for the letter to change with it in.
+
+    The page sends Python one message at a time, with every value typed since the last, so
+    keystrokes made while Python works are answered together: a keystroke's answer is that of
+    the first message sent after the page handled it, and the letter changes while that answer
+    is drawn, before the next message is sent. A keystroke whose answer changes nothing in the
+    letter (like a space at the end of the name) has no latency.
+    """
     latencies = []
-    for index, start in enumerate(inputs):
-        end = inputs[index + 1] if index + 1 < len(inputs) else float("inf")
-        answer = next((change for change in changes if start <= change < end), None)
-        if answer is not None:
-            latencies.append(answer - start)
+    for start, handled in inputs:
+        message = next((index for index, time in enumerate(sent) if time >= handled), None)
+        if message is None:
+            continue
+        end = sent[message + 1] if message + 1 < len(sent) else float("inf")
+        change = next((time for time in changes if sent[message] <= time < end), None)
+        if change is not None:
+            latencies.append(change - start)
     return KeyRun(latencies)
 
 
@@ -94,6 +117,7 @@ def early_typing_run(browser: Browser, site: Site) -> EarlyRun:
         page.keyboard.type(EARLY_BEFORE, delay=KEY_DELAY_MS)
         ready = wait_ready(page)
         page.keyboard.type(EARLY_AFTER, delay=KEY_DELAY_MS)
+        wait_idle(page)  # the letter shows what was typed once Python's answers are drawn
         typed = EARLY_BEFORE + EARLY_AFTER
         value = page.locator(FIELD).first.input_value()
         letter = page.locator(LETTER_BODY).first.text_content() or ""

@@ -5,7 +5,6 @@
 // - letterInDom / letterFrame: when the letter body was first in the document, and the first
 //   animation frame after it (the frame that paints it), with its text and whether it had a box;
 // - longTasks: every main-thread task over 50 ms, as [start, duration];
-// - progress: PyScript's progress events ("Loading Pyodide", "Loaded Pyodide", ...), as [time, what];
 // - inputs: when the page handled each input event.
 (() => {
   const bench = {
@@ -15,16 +14,12 @@
     letterText: null,
     letterRendered: null,
     longTasks: [],
-    progress: [],
     inputs: [],
   };
   window.__bench = bench;
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) bench.longTasks.push([entry.startTime, entry.duration]);
   }).observe({ type: "longtask", buffered: true });
-  addEventListener("py:progress", (event) => {
-    bench.progress.push([performance.now(), String(event.detail)]);
-  });
   addEventListener("input", () => bench.inputs.push(performance.now()), true);
 
   function watchLetter() {

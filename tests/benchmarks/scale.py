@@ -18,7 +18,7 @@ from playwright.sync_api import Browser
 
 from builder.case import loads_case
 from builder.gap import compute_gap
-from tests.benchmarks.harness import Site, fresh_context, wait_ready, write_python_page
+from tests.benchmarks.harness import Site, fresh_context, wait_ready, write_worker_page
 from tests.conftest import ROOT
 
 SIZES = (1, 100, 1_000, 10_000)
@@ -41,11 +41,10 @@ COMPUTE_PAGE = "bench-scale"
 IMPORT_PAGE = "guide/get-specific/"
 IMPORT_TIMEOUT_MS = 600_000
 
-# In Pyodide, with the site's own archive: the time compute_gap takes on each case.
-COMPUTE_MAIN = f"""import json
+# In Pyodide, with the site's own archive: the time compute_gap takes on each case, as JSON (the
+# value runPython returns).
+TIMING_PYTHON = f"""import json
 import time
-
-import js
 
 from builder.case import loads_case
 from builder.gap import compute_gap
@@ -60,29 +59,63 @@ for size in {SIZES!r}:
         compute_gap(case)
         runs.append((time.perf_counter() - start) * 1000)
     timings[str(size)] = runs
-js.document.body.dataset.timings = json.dumps(timings)
-js.document.body.dataset.state = "ready"
+json.dumps(timings)
+"""
+# The compute page's worker, after the constants CASES (file names beside it), ARCHIVE (the site's
+# iep.zip, relative to it) and TIMING (the Python above): Pyodide started as the site's worker.js
+# starts it, our archive and the cases unpacked, then the timings posted back.
+COMPUTE_WORKER = """async function bytes(url) {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(url + ": HTTP " + response.status);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function timings(pyodide) {
+  const { loadPyodide } = await import(pyodide);
+  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href });
+  runtime.unpackArchive(await bytes(new URL(ARCHIVE, import.meta.url)), "zip");
+  for (const name of CASES) {
+    runtime.FS.writeFile(name, await bytes(new URL(name, import.meta.url)));
+  }
+  return runtime.runPython(TIMING);
+}
+
+self.addEventListener("message", ({ data }) => {
+  timings(data.start.pyodide).then(
+    (result) => self.postMessage({ started: true, result }),
+    (error) => self.postMessage({ failed: String(error) }),
+  );
+});
 """
 
-# From the import field's change event to the calculator's results being replaced.
+# From the import field's change event to the page having drawn Python's answer: the page is no
+# longer busy (<html data-iep-busy> removed) and the calculator's results were replaced.
 IMPORT_PROBE = """() => {
-  const times = (window.__import = { start: null, end: null });
+  const times = (window.__import = { start: null, end: null, drawn: false });
   document.addEventListener("change", (event) => {
     if (event.target.matches('input[data-action="import"]')) times.start = event.timeStamp;
   }, true);
   new MutationObserver(() => {
-    if (times.start !== null && times.end === null) times.end = performance.now();
+    if (times.start !== null) times.drawn = true;
   }).observe(document.querySelector('[data-role="results-region"]'),
              { childList: true, subtree: true });
+  const html = document.documentElement;
+  new MutationObserver(() => {
+    if (times.start !== null && times.end === null && !html.hasAttribute("data-iep-busy")) {
+      times.end = performance.now();
+    }
+  }).observe(html, { attributes: true, attributeFilter: ["data-iep-busy"] });
 }"""
+IMPORTED = "() => window.__import.end !== null && window.__import.drawn"
+RESET_IMPORT = "Object.assign(window.__import, { start: null, end: null, drawn: false })"
 
 
 @dataclass(frozen=True)
 class ScaleRun:
     cli: dict[int, float]  # ms, `python -m builder gap FILE --json`, process start to exit
     in_process: dict[int, float]  # ms, compute_gap in CPython
-    pyodide: dict[int, float]  # ms, compute_gap in the page's Pyodide
-    imported: dict[int, float]  # ms, the page's import field to the results updated
+    pyodide: dict[int, float]  # ms, compute_gap in Pyodide, in a page's worker
+    imported: dict[int, float]  # ms, the page's import field to the results drawn
 
 
 def scale_case(entries: int) -> dict[str, Any]:
@@ -136,9 +169,13 @@ def write_cases(folder: Path) -> dict[int, Path]:
 def write_compute_page(site: Site) -> dict[int, Path]:
     """The benchmark's page that times compute_gap in Pyodide, with the site's own archive."""
     cases = write_cases(site.directory / COMPUTE_PAGE)
-    files = {f"../{site.runtime.python_dir}/iep.zip": "./*"}
-    files.update({f"./{path.name}": f"./{path.name}" for path in cases.values()})
-    write_python_page(site, COMPUTE_PAGE, COMPUTE_MAIN, title="compute_gap at scale", files=files)
+    constants = {
+        "CASES": [path.name for path in cases.values()],
+        "ARCHIVE": f"../{site.runtime.python_dir}/iep.zip",
+        "TIMING": TIMING_PYTHON,
+    }
+    prelude = "".join(f"const {name} = {json.dumps(value)};\n" for name, value in constants.items())
+    write_worker_page(site, COMPUTE_PAGE, prelude + COMPUTE_WORKER, title="compute_gap at scale")
     return cases
 
 
@@ -173,7 +210,7 @@ def _pyodide_ms(browser: Browser, site: Site) -> dict[int, float]:
         page = context.new_page()
         page.goto(f"{site.url}{COMPUTE_PAGE}/")
         wait_ready(page, 'body[data-state="ready"]')
-        timings: dict[str, list[float]] = json.loads(page.evaluate("document.body.dataset.timings"))
+        timings: dict[str, list[float]] = json.loads(page.evaluate("document.body.dataset.result"))
     return {int(size): statistics.median(runs) for size, runs in timings.items()}
 
 
@@ -185,9 +222,9 @@ def _import_ms(browser: Browser, site: Site, cases: dict[int, Path]) -> dict[int
         page.evaluate(IMPORT_PROBE)
         timings = {}
         for size, path in cases.items():
-            page.evaluate("window.__import.start = null; window.__import.end = null")
+            page.evaluate(RESET_IMPORT)
             page.locator('input[data-action="import"]').first.set_input_files(str(path))
-            page.wait_for_function("window.__import.end !== null", timeout=IMPORT_TIMEOUT_MS)
+            page.wait_for_function(IMPORTED, timeout=IMPORT_TIMEOUT_MS)
             times = page.evaluate("window.__import")
             timings[size] = times["end"] - times["start"]
     return timings

@@ -48,10 +48,17 @@ def page_transfer(browser: Browser, site: Site, path: str, *, widget: bool) -> T
         if widget:
             wait_ready(page)
         settle(page)
-        # Only bodies that came over the network: not those a cache answered (revalidated).
-        fetched = [request for request in requests if request.sizes()["responseBodySize"] > 0]
-        by_page = [request.url for request in fetched if request.service_worker is None]
-        by_worker = [request.url for request in fetched if request.service_worker is not None]
+        # The page's requests, its workers' included: in a new context the first request for a
+        # file comes over the network (a repeat is the cache's answer). Sizes cannot tell here:
+        # Playwright gives a worker's own script no body size.
+        by_page = list(dict.fromkeys(r.url for r in requests if r.service_worker is None))
+        # The service worker's downloads: only bodies that came over the network, not those the
+        # HTTP cache the page has just filled answered.
+        by_worker = [
+            request.url
+            for request in requests
+            if request.service_worker is not None and request.sizes()["responseBodySize"] > 0
+        ]
     return Transfer(_files(site, by_page), _files(site, by_worker))
 
 
@@ -66,10 +73,14 @@ def _files(site: Site, urls: list[str]) -> Files:
 
 
 def never_requested(site: Site, transfer: Transfer) -> list[str]:
-    """Runtime files the site ships that a tool page's first visit did not request."""
-    runtime = site.directory / "assets" / "runtime"
+    """Runtime files the site ships (Pyodide's, and our archive and scripts) that a tool page's
+    first visit did not request."""
+    folders = (site.directory / site.runtime.pyodide_dir, site.directory / site.runtime.python_dir)
     shipped = {
-        path.relative_to(site.directory).as_posix() for path in runtime.rglob("*") if path.is_file()
+        path.relative_to(site.directory).as_posix()
+        for folder in folders
+        for path in folder.rglob("*")
+        if path.is_file()
     }
     return sorted(shipped - set(transfer.page.paths))
 

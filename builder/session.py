@@ -1,0 +1,402 @@
+"""The tools' Python side in the browser: it runs in a Web Worker and answers the page's messages.
+
+Python runs in a worker so the page never freezes while Python starts or computes; the page's
+own script (static/widgets.js) owns the DOM. Each message says what the reader did and what the
+page shows (its letters, calculators, forms); the answer says what to show: letters, results,
+forms redrawn, messages beside fields, a file to download, what to keep in storage. Nothing here
+imports `js`: both sides speak JSON, so this module is tested like the core.
+
+One `Session` lives as long as the tab: it keeps the case document in memory (the same JSON a
+case file holds) while the reader moves between pages. Each typed value is written into the
+document at the field's path and read back through the core (`read_case`). Nothing typed is
+lost: an invalid value stays in its field and in the document; only the core's reading of it is
+set aside, and its problem is shown beside the field. Storage is written only after the reader
+ticks "Remember on this device".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+from builder.case import Case, case_to_dict, parse_json, read_case
+from builder.csvlog import log_from_csv, log_to_csv
+from builder.form_document import (
+    add_item,
+    as_form_document,
+    remove_item,
+    set_path,
+    without_blanks,
+)
+from builder.gap import GapReport, compute_gap
+from builder.i18n import text
+from builder.letters import mailto_url, render_letter
+from builder.meeting_sheet import meeting_sheet
+from builder.widgets import (
+    example_case,
+    letter_download_href,
+    letter_ready,
+    render_form,
+    render_gap_results,
+    render_letter_widget,
+    render_readiness,
+    render_state_summary,
+    render_timeline,
+)
+
+STORAGE_KEY = "iep-follow-through:case:v1"
+DAMAGED_KEY = "iep-follow-through:case:v1:damaged"
+SERVICE_NAME = re.compile(r"services\.[0-9]+\.name")
+# A real case file or log is tens of kilobytes; a file this big is refused before it is read, since
+# reading and parsing it would keep Python busy for seconds.
+MAX_FILE_MB = 2
+
+
+@dataclass
+class Page:
+    """What the page now shown holds, as widgets.js describes it."""
+
+    letters: dict[str, str] = field(default_factory=dict)  # widget id -> letter name
+    gaps: list[str] = field(default_factory=list)  # widget ids
+    forms: list[tuple[str, str]] = field(default_factory=list)  # (form uid, section)
+    timeline: bool = False
+    sheet: bool = False
+    state_summary: bool = False
+
+    @classmethod
+    def from_message(cls, page: dict[str, Any]) -> Page:
+        return cls(
+            letters={str(item["id"]): str(item["name"]) for item in page.get("letters", [])},
+            gaps=[str(uid) for uid in page.get("gaps", [])],
+            forms=[(str(item["uid"]), str(item["section"])) for item in page.get("forms", [])],
+            timeline=bool(page.get("timeline")),
+            sheet=bool(page.get("sheet")),
+            state_summary=bool(page.get("stateSummary")),
+        )
+
+
+class Session:
+    """The reader's case for as long as the tab is open, shared by every page's tools."""
+
+    def __init__(self) -> None:
+        self.document: dict[str, Any] = {"version": 1}
+        self.touched = False
+        self.remember = False
+        self.started = False
+        # What the page was last sent, so an answer carries only what changed.
+        self.shown: dict[str, Any] = {}
+
+    def handle(self, message: dict[str, Any]) -> dict[str, Any]:
+        """Apply what the reader did; what the page should show now."""
+        answer = Answer(page=Page.from_message(message.get("page", {})))
+        today = dt.date.fromisoformat(str(message["today"]))
+        was_touched = self.touched
+        for path, value in message.get("fields", []):
+            self.set_field(str(path), value, answer)
+        action = str(message.get("action", "fields"))
+        if action == "mount":
+            self.mount(message, answer, was_touched=was_touched)
+        elif action == "add":
+            self.add_row(str(message["list"]), answer)
+        elif action == "remove":
+            self.remove_row(str(message["item"]), answer)
+        elif action == "choose-letter":
+            self.choose_letter(str(message["widget"]), str(message["letter"]), answer, today)
+        elif action == "mark-sent":
+            self.mark_sent(str(message["widget"]), answer, today)
+        elif action == "import":
+            self.load(str(message["source"]), answer)
+        elif action == "csv-import":
+            self.import_csv(str(message["source"]), int(message.get("service") or 0), answer)
+        elif action == "file-too-large":
+            answer.say = text("case.file_too_large", limit=MAX_FILE_MB)
+        elif action == "remember":
+            self.set_remember(bool(message["remember"]), answer)
+        elif action == "forget":
+            self.forget(answer)
+        elif action == "export":
+            self.export_case(answer, today)
+        elif action == "csv-export":
+            self.export_csv(answer, today)
+        return self.respond(answer, today)
+
+    # -- what the reader did --------------------------------------------------------------
+
+    def set_field(self, path: str, value: Any, answer: Answer) -> None:
+        set_path(self.document, path, value if isinstance(value, bool) else str(value))
+        self.touched = answer.changed = True
+        if SERVICE_NAME.fullmatch(path):
+            answer.redraw("calculator")  # its headings name the services
+
+    def mount(self, message: dict[str, Any], answer: Answer, *, was_touched: bool) -> None:
+        """Bring the tools of the page now shown to life (first load or instant navigation).
+
+        The message's fields are what the page's fields held (on the first load, what was typed
+        before Python was ready: all of it is kept).
+        """
+        self.shown = {}
+        answer.mounted = True
+        if not self.started:
+            self.started = True
+            saved = message.get("storage", {}).get(STORAGE_KEY)
+            if isinstance(saved, str):
+                self.restore(saved, message.get("fields", []), answer)
+                return
+        if was_touched:
+            answer.redraw()  # this page's forms are blank: fill them from the case in memory
+        # Otherwise the page's forms already show the case (blank, or what was typed before
+        # Python was ready): drawing them again would cost the reader's focus.
+
+    def restore(self, saved: str, typed: list[Any], answer: Answer) -> None:
+        """Load the case this device remembers; what was typed before Python was ready wins."""
+        self.remember = True
+        if self.load(saved, answer, restored=True):
+            for path, value in typed:
+                set_path(self.document, str(path), value)
+            return
+        answer.storage += [("set", DAMAGED_KEY, saved), ("remove", STORAGE_KEY, None)]
+        self.remember = False
+        answer.say = text("case.saved_damaged")
+
+    def add_row(self, list_path: str, answer: Answer) -> None:
+        index = add_item(self.document, list_path)
+        self.touched = answer.changed = True
+        answer.redraw()
+        row = f"{list_path}.{index}"  # a row of fields, or one field (a list of texts)
+        answer.focus = f'[data-path="{row}"], [data-path^="{row}."]'
+
+    def remove_row(self, item_path: str, answer: Answer) -> None:
+        remove_item(self.document, item_path)
+        answer.changed = True
+        answer.redraw()
+        list_path = item_path.rpartition(".")[0]
+        answer.focus = f'[data-action="add"][data-list="{list_path}"]'
+
+    def choose_letter(self, uid: str, name: str, answer: Answer, today: dt.date) -> None:
+        """Show another letter in the builder page's letter widget, with the same facts."""
+        answer.widgets[uid] = render_letter_widget(
+            name, uid=uid, with_form=False, today=today, document=self.document
+        )
+        answer.page.letters[uid] = name
+        answer.mounted = True
+        self.shown = {}
+
+    def mark_sent(self, uid: str, answer: Answer, today: dt.date) -> None:
+        """Record the letter shown as sent today, so later letters can refer to it by date."""
+        name = answer.page.letters[uid]
+        letter = render_letter(name, self.case(), today=today)
+        index = add_item(self.document, "letters_sent")
+        sent = {"letter": name, "date": today.isoformat(), "to": letter.to.name}
+        self.document["letters_sent"][index] = sent
+        self.touched = answer.changed = True
+        answer.redraw()
+        answer.messages[uid] = text("letter.marked_sent")
+
+    def load(self, source: str, answer: Answer, *, restored: bool = False) -> bool:
+        """Replace the case with the one in `source`, or explain why not and change nothing."""
+        data, unreadable = parse_json(source)
+        problems = (unreadable,) if unreadable else read_case(data)[1]
+        fatal = [problem for problem in problems if problem.path in ("", "version")]
+        if fatal:
+            reason = fatal[0].message
+            answer.say = reason if restored else text("case.import_failed", reason=reason)
+            return False
+        self.document = as_form_document(data)
+        self.touched = answer.changed = True
+        answer.redraw()
+        if problems:
+            details = "; ".join(str(problem) for problem in problems[:5])
+            answer.say = text("case.imported_with_problems", count=len(problems), details=details)
+        else:
+            answer.say = text("case.restored" if restored else "case.imported")
+        return True
+
+    def import_csv(self, source: str, index: int, answer: Answer) -> None:
+        case = self.case()
+        names = [service.name for service in case.services]
+        name = names[index] if index < len(names) else None
+        updated, problems = log_from_csv(source, case, service=name)
+        logs = {
+            row["name"]: row["log"]
+            for row in case_to_dict(updated)["services"]
+            if row.get("log") is not None
+        }
+        for service in self.document.get("services", []):
+            if isinstance(service, dict) and service.get("name") in logs:
+                service["log"] = logs[service["name"]]
+        answer.changed = True
+        answer.redraw()
+        count = sum(len(log) for log in logs.values())
+        answer.say = text("form.csv_imported", count=count)
+        if problems:
+            details = "; ".join(str(problem) for problem in problems[:5])
+            answer.say += " " + text("form.csv_problems", count=len(problems), details=details)
+
+    def set_remember(self, remember: bool, answer: Answer) -> None:
+        self.remember = remember
+        answer.remember_changed = True
+        if remember:
+            answer.storage.append(("set", STORAGE_KEY, json.dumps(self.document)))
+            answer.say = text("case.remembered")
+        else:
+            answer.storage.append(("remove", STORAGE_KEY, None))
+            answer.say = text("case.not_remembered")
+
+    def forget(self, answer: Answer) -> None:
+        answer.storage += [("remove", STORAGE_KEY, None), ("remove", DAMAGED_KEY, None)]
+        self.document = {"version": 1}
+        self.touched = self.remember = False
+        answer.remember_changed = True
+        answer.redraw()
+        answer.say = text("case.forgotten")
+
+    def export_case(self, answer: Answer, today: dt.date) -> None:
+        body = json.dumps(case_to_dict(self.case()), indent=2, ensure_ascii=False) + "\n"
+        answer.download = Download(body, f"iep-case-{today.isoformat()}.json", "application/json")
+
+    def export_csv(self, answer: Answer, today: dt.date) -> None:
+        answer.download = Download(
+            log_to_csv(self.case()), f"iep-log-{today.isoformat()}.csv", "text/csv"
+        )
+
+    # -- what to show ---------------------------------------------------------------------
+
+    def case(self) -> Case:
+        return read_case(without_blanks(self.document))[0]
+
+    def respond(self, answer: Answer, today: dt.date) -> dict[str, Any]:
+        case, problems = read_case(without_blanks(self.document))
+        shown = case if self.touched else example_case()
+        if answer.changed and self.remember:
+            answer.storage.append(("set", STORAGE_KEY, json.dumps(self.document)))
+        problems_by_path = {problem.path: problem.message for problem in problems}
+        reply: dict[str, Any] = {
+            "widgets": answer.widgets,
+            "forms": self.forms(answer, problems_by_path),
+            "problems": problems_by_path,
+            "messages": answer.messages,
+            "storage": answer.storage,
+            "focus": answer.focus,
+            "say": answer.say,
+            "download": answer.download.__dict__ if answer.download else None,
+        }
+        if answer.mounted or answer.remember_changed:
+            # Only then: a box the reader just clicked is not unticked by an answer sent before.
+            reply["remember"] = self.remember
+        if answer.mounted:
+            reply["ready"] = text("widget.ready")
+            reply["maxFileBytes"] = MAX_FILE_MB * 1_000_000
+        reply.update(self.render(answer.page, shown, today))
+        return reply
+
+    def forms(self, answer: Answer, problems: dict[str, str]) -> list[dict[str, str]]:
+        if answer.forms_to_redraw is None:
+            return []
+        return [
+            {
+                "uid": uid,
+                "section": section,
+                "html": render_form(section, self.document, uid=uid, problems=problems, live=True),
+            }
+            for uid, section in answer.page.forms
+            if answer.forms_to_redraw in ("", section)
+        ]
+
+    def render(self, page: Page, case: Case, today: dt.date) -> dict[str, Any]:
+        """Letters, results, timeline, sheet and state summary, each only when it changed."""
+        report = compute_gap(case)
+        fresh: dict[str, Any] = {
+            "notes": {
+                "letter": text("letter.yours_note" if self.touched else "letter.example_note"),
+                "gap": text("gap.yours_note" if self.touched else "gap.example_note"),
+            }
+        }
+        for name in sorted(set(page.letters.values())):
+            fresh[f"letter:{name}"] = _letter_view(name, case, today, report)
+        for uid in page.gaps:
+            fresh[f"gap:{uid}"] = render_gap_results(report, uid=uid)
+        if page.timeline:
+            fresh["timeline"] = render_timeline(case, today=today)
+        if page.sheet:
+            fresh["sheet"] = meeting_sheet(case, today=today).text
+        if page.state_summary:
+            fresh["stateSummary"] = render_state_summary(case.state)
+        changed = {key: value for key, value in fresh.items() if self.shown.get(key) != value}
+        self.shown.update(changed)
+        return {
+            "letters": {
+                key.partition(":")[2]: value
+                for key, value in changed.items()
+                if key.startswith("letter:")
+            },
+            "gaps": {
+                key.partition(":")[2]: value
+                for key, value in changed.items()
+                if key.startswith("gap:")
+            },
+            **{key: value for key, value in changed.items() if ":" not in key},
+        }
+
+
+@dataclass
+class Download:
+    body: str
+    name: str
+    type: str
+
+
+@dataclass
+class Answer:
+    """What one message changed, gathered as it is handled."""
+
+    page: Page
+    changed: bool = False  # the case document changed
+    mounted: bool = False  # the page's tools come alive (again)
+    remember_changed: bool = False
+    forms_to_redraw: str | None = None  # None: none; "": every form; else one section
+    widgets: dict[str, str] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
+    storage: list[tuple[str, str, str | None]] = field(default_factory=list)
+    focus: str | None = None
+    say: str | None = None
+    download: Download | None = None
+
+    def redraw(self, section: str = "") -> None:
+        if self.forms_to_redraw is None or section == "":
+            self.forms_to_redraw = section
+        elif self.forms_to_redraw != section:
+            self.forms_to_redraw = ""
+
+
+def _letter_view(name: str, case: Case, today: dt.date, report: GapReport) -> dict[str, Any]:
+    letter = render_letter(name, case, today=today, report=report)
+    return {
+        "subject": letter.subject,
+        "body": letter.body,
+        "readiness": render_readiness(name, case, today=today, report=report),
+        "ready": letter_ready(name, case, today=today, report=report),
+        "mailto": mailto_url(letter),
+        "download": letter_download_href(letter),
+    }
+
+
+_session = Session()
+
+
+def handle(message: str) -> str:
+    """The worker's entry point: one JSON message in, one JSON answer out, never a traceback.
+
+    An unexpected error is answered with what still works; its details go to the console."""
+    try:
+        return json.dumps(_session.handle(json.loads(message)))
+    except Exception as error:  # the last line of defence for a reader's page
+        return json.dumps(
+            {
+                "error": text("widget.error"),
+                "detail": "".join(traceback.format_exception_only(error)).strip(),
+            }
+        )

@@ -1,0 +1,56 @@
+// The page's connection to Python, which runs in a Web Worker (worker.js) so that starting and
+// computing never freeze the page. One worker per tab: instant navigation keeps this module, so
+// Python keeps running with the reader's case in memory.
+//
+// On a page with a tool this module is loaded from <head> (async, tagged data-start) and starts
+// the worker at once, before the page's other scripts run; widgets.js imports the same module,
+// and starts it after an instant navigation to a page with a tool.
+const tag = document.querySelector("script[data-pyodide]");
+// Resolved once, against the first page's address: instant navigation keeps this module.
+const runtimeUrl = new URL(tag.dataset.pyodide, document.baseURI).href;
+const waiting = new Map();
+let worker = null;
+let nextId = 0;
+let markStarted;
+let markFailed;
+
+// Settles once: when Python can answer, or when it cannot start.
+export const started = new Promise((resolve, reject) => {
+  markStarted = resolve;
+  markFailed = reject;
+});
+started.catch(() => {}); // widgets.js reports the failure; nobody else need listen
+
+function received({ data }) {
+  if (data.started) markStarted();
+  else if (data.failed) markFailed(new Error(data.failed));
+  else {
+    waiting.get(data.id)(JSON.parse(data.answer));
+    waiting.delete(data.id);
+  }
+}
+
+export function startPython() {
+  if (worker) return;
+  if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
+    markFailed(new Error("this browser cannot run Python (no WebAssembly or Web Workers)"));
+    return;
+  }
+  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker.addEventListener("message", received);
+  worker.addEventListener("error", (event) => markFailed(new Error(event.message)));
+  const archive = new URL("./iep.zip", import.meta.url).href;
+  worker.postMessage({ start: { pyodide: runtimeUrl, archive } });
+}
+
+// Python's answer to one message; messages are answered in the order they are sent.
+export async function ask(message) {
+  await started;
+  const id = nextId++;
+  return new Promise((resolve) => {
+    waiting.set(id, resolve);
+    worker.postMessage({ id, message: JSON.stringify(message) });
+  });
+}
+
+if (tag.hasAttribute("data-start")) startPython();

@@ -1,0 +1,28 @@
+// Python, in a Web Worker: Pyodide starts and computes here, so the page is never frozen by it.
+// python.js sends one "start" message with the runtime's and our archive's addresses, then one
+// JSON message per thing the reader did; each gets builder.session.handle's JSON answer, in order.
+let python = null; // a promise of builder.session.handle
+
+async function start({ pyodide, archive }) {
+  // Our archive downloads while Pyodide itself downloads and starts.
+  const code = fetch(archive).then((response) => {
+    if (!response.ok) throw new Error(`${archive}: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
+  const { loadPyodide } = await import(pyodide);
+  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href });
+  runtime.unpackArchive(await code, "zip");
+  return runtime.pyimport("builder.session").handle;
+}
+
+self.addEventListener("message", ({ data }) => {
+  if (data.start) {
+    python = start(data.start);
+    python.then(
+      () => self.postMessage({ started: true }),
+      (error) => self.postMessage({ failed: String(error) }),
+    );
+    return;
+  }
+  python.then((handle) => self.postMessage({ id: data.id, answer: handle(data.message) }));
+});

@@ -1,0 +1,214 @@
+"""The tools' Python side in the browser, driven by the page's messages (as widgets.js sends them).
+
+It runs in a Web Worker in the browser; here it runs in CPython, since both sides speak JSON.
+The browser tests (test_browser.py and the others) drive the same code through the page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import pytest
+
+from builder import session as session_module
+from builder.case import case_to_dict, read_case
+from builder.form_document import without_blanks
+from builder.gap import compute_gap
+from builder.i18n import text
+from builder.letters import render_letter
+from builder.session import DAMAGED_KEY, MAX_FILE_MB, STORAGE_KEY, Session, handle
+from builder.widgets import example_case, render_gap_results
+from tests.conftest import CASES, EXAMPLE_CASE
+
+TODAY = "2026-11-26"
+PAGE = {
+    "letters": [{"id": "iep-1", "name": "case-manager-note"}],
+    "gaps": ["iep-2"],
+    "forms": [
+        {"uid": "iep-1", "section": "facts"},
+        {"uid": "iep-2", "section": "calculator"},
+    ],
+}
+
+
+def ask(session: Session, action: str = "fields", **details: Any) -> dict[str, Any]:
+    """One message as widgets.js sends it, through JSON both ways as in the browser."""
+    message = {"action": action, "page": PAGE, "today": TODAY, "fields": [], **details}
+    answer: dict[str, Any] = json.loads(json.dumps(session.handle(json.loads(json.dumps(message)))))
+    return answer
+
+
+@pytest.fixture
+def session() -> Session:
+    fresh = Session()
+    ask(fresh, "mount")
+    return fresh
+
+
+def body(answer: dict[str, Any], letter: str = "case-manager-note") -> str:
+    letter_body: str = answer["letters"][letter]["body"]
+    return letter_body
+
+
+def test_the_first_mount_shows_the_worked_example_and_comes_alive() -> None:
+    answer = ask(Session(), "mount")
+    expected = render_letter("case-manager-note", example_case(), today=dt.date(2026, 11, 26))
+    assert body(answer) == expected.body
+    assert answer["letters"]["case-manager-note"]["subject"] == expected.subject
+    assert answer["gaps"]["iep-2"] == render_gap_results(compute_gap(example_case()), uid="iep-2")
+    assert answer["ready"] == text("widget.ready")
+    assert answer["maxFileBytes"] == MAX_FILE_MB * 1_000_000
+    assert answer["notes"]["letter"] == text("letter.example_note")
+    assert answer["forms"] == [], "the build's blank forms are kept, with the reader's focus"
+    assert answer["storage"] == [], "nothing is stored before the reader asks"
+
+
+def test_what_was_typed_before_python_was_ready_is_kept_and_used() -> None:
+    answer = ask(Session(), "mount", fields=[["child.name", "Mia"], ["school.name", "x" * 3]])
+    assert "Mia" in body(answer)
+    assert answer["notes"]["letter"] == text("letter.yours_note")
+    assert answer["forms"] == [], "the fields already show what was typed"
+
+
+def test_a_typed_value_reaches_the_letter_and_only_what_changed_is_sent(session: Session) -> None:
+    first = ask(session, fields=[["child.name", "Mia"]])
+    assert "Mia" in body(first)
+    again = ask(session, fields=[["child.name", "Mia"]])
+    assert again["letters"] == {} and again["gaps"] == {}, "nothing changed, nothing is redrawn"
+    assert "notes" not in again
+
+
+def test_a_bad_value_is_kept_and_explained_beside_its_field(session: Session) -> None:
+    answer = ask(session, fields=[["services.0.minutes", "thirty"]])
+    assert answer["problems"]["services.0.minutes"] == text("case.not_whole_number")
+    assert session.document["services"][0]["minutes"] == "thirty", "nothing typed is lost"
+    fixed = ask(session, fields=[["services.0.minutes", "30"]])
+    assert "services.0.minutes" not in fixed["problems"]
+
+
+def test_naming_a_service_redraws_the_calculator_only(session: Session) -> None:
+    answer = ask(session, fields=[["services.0.name", "Speech-language therapy"]])
+    assert [(form["uid"], form["section"]) for form in answer["forms"]] == [("iep-2", "calculator")]
+    assert "Speech-language therapy" in answer["forms"][0]["html"]
+
+
+def test_moving_to_another_page_fills_its_blank_forms_from_the_case(session: Session) -> None:
+    ask(session, fields=[["child.name", "Mia"]])
+    answer = ask(session, "mount")
+    assert {form["section"] for form in answer["forms"]} == {"facts", "calculator"}
+    assert 'value="Mia"' in answer["forms"][0]["html"]
+    assert "Mia" in body(answer), "a new page is sent everything, even what did not change"
+
+
+def test_adding_and_removing_a_row_redraws_the_forms_and_moves_the_focus(
+    session: Session,
+) -> None:
+    added = ask(session, "add", list="services")
+    assert session.document["services"] == [{}]
+    assert added["focus"] == '[data-path="services.0"], [data-path^="services.0."]'
+    assert len(added["forms"]) == 2
+    removed = ask(session, "remove", item="services.0")
+    assert session.document["services"] == []
+    assert removed["focus"] == '[data-action="add"][data-list="services"]'
+
+
+def test_remembering_stores_every_change_and_forgetting_erases_it(session: Session) -> None:
+    remembered = ask(session, "remember", remember=True)
+    assert remembered["storage"][0][:2] == ["set", STORAGE_KEY]
+    assert remembered["say"] == text("case.remembered")
+    typed = ask(session, fields=[["child.name", "Mia"]])
+    assert json.loads(typed["storage"][-1][2])["child"]["name"] == "Mia"
+    assert "remember" not in typed, "a box the reader just ticked is left alone"
+    forgotten = ask(session, "forget")
+    assert forgotten["storage"] == [["remove", STORAGE_KEY, None], ["remove", DAMAGED_KEY, None]]
+    assert forgotten["remember"] is False and session.document == {"version": 1}
+    assert body(forgotten) == body(ask(Session(), "mount")), "the worked example is back"
+
+
+def test_a_remembered_case_is_restored_and_typing_before_ready_wins() -> None:
+    saved = (CASES / "example.json").read_text(encoding="utf-8")
+    answer = ask(Session(), "mount", storage={STORAGE_KEY: saved}, fields=[["child.name", "Mia"]])
+    assert answer["remember"] is True
+    assert answer["say"] == text("case.restored")
+    assert "Mia" in body(answer) and "Daniel" not in body(answer)
+    assert {form["section"] for form in answer["forms"]} == {"facts", "calculator"}
+
+
+def test_a_damaged_saved_case_is_set_aside_and_said(session: Session) -> None:
+    answer = ask(Session(), "mount", storage={STORAGE_KEY: "{not json"})
+    assert answer["storage"] == [
+        ["set", DAMAGED_KEY, "{not json"],
+        ["remove", STORAGE_KEY, None],
+    ]
+    assert answer["say"] == text("case.saved_damaged")
+    assert answer["remember"] is False
+
+
+def test_importing_a_case_file_replaces_the_case(session: Session) -> None:
+    answer = ask(session, "import", source=(CASES / "example.json").read_text(encoding="utf-8"))
+    assert answer["say"] == text("case.imported")
+    assert "Daniel" not in body(answer), "the worked example gives way to the imported case"
+
+
+def test_a_file_that_is_not_a_case_file_changes_nothing(session: Session) -> None:
+    ask(session, fields=[["child.name", "Mia"]])
+    answer = ask(session, "import", source="[1, 2]")
+    assert answer["say"].startswith(text("case.import_failed", reason="").split("{")[0][:20])
+    assert session.document["child"]["name"] == "Mia"
+
+
+def test_a_file_too_large_to_read_is_explained(session: Session) -> None:
+    assert ask(session, "file-too-large")["say"] == text("case.file_too_large", limit=MAX_FILE_MB)
+
+
+def test_exporting_downloads_the_case_file_as_the_cli_reads_it(session: Session) -> None:
+    ask(session, "import", source=EXAMPLE_CASE.read_text(encoding="utf-8"))
+    answer = ask(session, "export")
+    download = answer["download"]
+    assert download["name"] == f"iep-case-{TODAY}.json"
+    assert download["type"] == "application/json"
+    case, problems = read_case(json.loads(download["body"]))
+    assert problems == ()
+    assert json.loads(download["body"]) == case_to_dict(case)
+
+
+def test_a_log_imported_as_csv_lands_in_its_service(session: Session) -> None:
+    ask(session, "import", source=EXAMPLE_CASE.read_text(encoding="utf-8"))
+    source = "date,minutes,reason\n2026-10-06,30,\n2026-10-08,0,provider absent\n"
+    answer = ask(session, "csv-import", source=source, service=0)
+    assert answer["say"].startswith(text("form.csv_imported", count=2))
+    assert len(session.document["services"][0]["log"]) == 2
+    exported = ask(session, "csv-export")["download"]
+    assert exported["type"] == "text/csv" and "2026-10-08" in exported["body"]
+
+
+def test_marking_a_letter_sent_records_today(session: Session) -> None:
+    ask(session, "import", source=EXAMPLE_CASE.read_text(encoding="utf-8"))
+    before = len(session.document.get("letters_sent", []))
+    answer = ask(session, "mark-sent", widget="iep-1")
+    sent = session.document["letters_sent"][-1]
+    assert len(session.document["letters_sent"]) == before + 1
+    assert sent["letter"] == "case-manager-note" and sent["date"] == TODAY
+    assert answer["messages"] == {"iep-1": text("letter.marked_sent")}
+
+
+def test_choosing_another_letter_draws_it_with_the_same_facts(session: Session) -> None:
+    ask(session, fields=[["child.name", "Mia"]])
+    answer = ask(session, "choose-letter", widget="iep-1", letter="follow-up")
+    assert 'data-letter="follow-up"' in answer["widgets"]["iep-1"]
+    assert "Mia" in body(answer, "follow-up")
+    assert answer["ready"], "the new letter's buttons come alive"
+
+
+def test_the_worker_entry_point_answers_json_and_never_a_traceback(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(session_module, "_session", Session())
+    answer = json.loads(handle(json.dumps({"action": "mount", "page": PAGE, "today": TODAY})))
+    assert answer["ready"] == text("widget.ready")
+    broken = json.loads(handle(json.dumps({"action": "mount", "page": PAGE})))
+    assert broken["error"] == text("widget.error")
+    assert "Traceback" not in broken["detail"] and "KeyError" in broken["detail"]
+    assert without_blanks(session_module._session.document) == {"version": 1}
