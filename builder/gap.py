@@ -25,7 +25,6 @@ are shown apart; owed = missed - those minutes (never below 0).
 from __future__ import annotations
 
 import bisect
-import calendar
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -1054,8 +1053,8 @@ def _weekdays(start: dt.date, end: dt.date) -> int:
 
 @cache
 def _weekdays_in_month(year: int, month: int) -> int:
-    last = calendar.monthrange(year, month)[1]
-    return _weekdays(dt.date(year, month, 1), dt.date(year, month, last))
+    next_month = dt.date(year + month // 12, month % 12 + 1, 1)
+    return _weekdays(dt.date(year, month, 1), next_month - dt.timedelta(days=1))
 
 
 def _monday(day: dt.date) -> dt.date:

@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from builder.case import Case, case_to_dict, parse_json, read_case
-from builder.csvlog import log_from_csv, log_to_csv
 from builder.form_document import (
     add_item,
     as_form_document,
@@ -216,6 +215,8 @@ class Session:
         return True
 
     def import_csv(self, source: str, index: int, answer: Answer) -> None:
+        from builder.csvlog import log_from_csv  # only when used: it slows Python's start
+
         case = self.case()
         names = [service.name for service in case.services]
         name = names[index] if index < len(names) else None
@@ -259,6 +260,8 @@ class Session:
         answer.download = Download(body, f"iep-case-{today.isoformat()}.json", "application/json")
 
     def export_csv(self, answer: Answer, today: dt.date) -> None:
+        from builder.csvlog import log_to_csv  # only when used: it slows Python's start
+
         answer.download = Download(
             log_to_csv(self.case()), f"iep-log-{today.isoformat()}.csv", "text/csv"
         )
