@@ -38,6 +38,8 @@ _NOTE_STATUSES: Final[frozenset[str]] = frozenset(
     {"CONFIRMED", "SECONDARY", "NOT CONFIRMED", "OUTDATED?"}
 )
 _METHOD_KEYS: Final = ("mail", "fax", "email", "online", "hand_delivery")
+_FILE_KEYS: Final = frozenset({"version", "reviewed", "states"})
+_NOTE_KEYS: Final = frozenset({"text", "citation", "url", "status"})
 _STATE_KEYS: Final = frozenset(
     {
         "code",
@@ -200,6 +202,8 @@ def _methods(raw: object, where: str) -> FilingMethods:
 def _note(raw: object, where: str) -> StateNote:
     if not isinstance(raw, dict):
         raise StateDataError(f"{where}: each note must be an object")
+    if not set(raw) <= _NOTE_KEYS:
+        raise StateDataError(f"{where}: unexpected note keys {set(raw) - _NOTE_KEYS}")
     status = raw.get("status")
     if status not in _NOTE_STATUSES:
         raise StateDataError(f"{where}: note status {status!r} is not allowed")
@@ -251,6 +255,8 @@ def _load() -> tuple[str, tuple[State, ...], dict[str, State]]:
     raw: object = json.loads(text)
     if not isinstance(raw, dict):
         raise StateDataError("states.json must hold an object")
+    if set(raw) != _FILE_KEYS:
+        raise StateDataError(f"states.json: unexpected or missing keys {set(raw) ^ _FILE_KEYS}")
     if raw.get("version") != DATA_VERSION:
         raise StateDataError(f"unsupported states.json version {raw.get('version')!r}")
     reviewed = _str(raw, "reviewed", "states.json")

@@ -2,18 +2,24 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import operator
+from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 import jsonschema
 import pytest
 
+import builder.case
 from builder.case import (
     CaseError,
+    Problem,
     case_to_dict,
     load_case,
     loads_case,
     read_case,
 )
+from builder.i18n import text
 from tests.conftest import ROOT
 
 SCHEMA = json.loads((ROOT / "builder" / "data" / "case.schema.json").read_text())
@@ -100,3 +106,126 @@ def test_text_that_is_not_a_case_file_is_explained(source: str) -> None:
     with pytest.raises(CaseError) as caught:
         loads_case(source)
     assert "case file" in str(caught.value)
+
+
+# -- the schema and the reader list the same fields -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaObject:
+    """An object the schema describes, where `full_document` puts one."""
+
+    keys: tuple[str | int, ...]
+    properties: frozenset[str]
+    required: frozenset[str]
+    closed: bool
+
+    @property
+    def path(self) -> str:
+        return ".".join(map(str, self.keys))
+
+    def field(self, name: str) -> str:
+        return ".".join(map(str, (*self.keys, name)))
+
+
+def resolved(node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    return node
+
+
+def sample(node: dict[str, Any], keys: tuple[str | int, ...], found: list[SchemaObject]) -> Any:
+    """A value with every property the schema lists, and one array item per kind of item."""
+    node = resolved(node)
+    if node.get("type") == "object":
+        properties = node["properties"]
+        found.append(
+            SchemaObject(
+                keys,
+                frozenset(properties),
+                frozenset(node.get("required", ())),
+                node.get("additionalProperties") is False,
+            )
+        )
+        return {name: sample(child, (*keys, name), found) for name, child in properties.items()}
+    if node.get("type") == "array":
+        items = resolved(node["items"])
+        kinds = items.get("oneOf", [items])
+        return [sample(kind, (*keys, index), found) for index, kind in enumerate(kinds)]
+    if "const" in node:
+        return node["const"]
+    if "enum" in node:
+        return node["enum"][0]
+    if node == SCHEMA["$defs"]["date"]:
+        return "2026-10-06"
+    return {"integer": node.get("minimum", 1), "boolean": True}.get(node.get("type"), "x")
+
+
+def full_document() -> dict[str, Any]:
+    document: dict[str, Any] = sample(SCHEMA, (), [])
+    return document
+
+
+def schema_objects() -> list[SchemaObject]:
+    found: list[SchemaObject] = []
+    sample(SCHEMA, (), found)
+    return found
+
+
+OBJECTS = schema_objects()
+READER_KEY_SETS = [
+    keys for constant, keys in vars(builder.case).items() if constant.endswith("_KEYS")
+]
+UNKNOWN_FIELD = text("case.unknown_field")
+CANDIDATE_NAMES = sorted(
+    {name for found in OBJECTS for name in found.properties}
+    | {name for keys in READER_KEY_SETS for name in keys}
+    | {"not_in_the_schema"}
+)
+
+
+def inside(document: dict[str, Any], found: SchemaObject) -> dict[str, Any]:
+    obj: dict[str, Any] = reduce(operator.getitem, found.keys, document)
+    return obj
+
+
+def known_to_the_reader(found: SchemaObject) -> set[str]:
+    known = set()
+    for name in CANDIDATE_NAMES:
+        document = full_document()
+        inside(document, found).setdefault(name, "x")
+        _, problems = read_case(document)
+        if Problem(found.field(name), UNKNOWN_FIELD) not in problems:
+            known.add(name)
+    return known
+
+
+def reported_missing(found: SchemaObject) -> set[str]:
+    missing = set()
+    for name in found.properties:
+        document = full_document()
+        del inside(document, found)[name]
+        _, problems = read_case(document)
+        if any(problem.path == found.field(name) for problem in problems):
+            missing.add(name)
+    return missing
+
+
+def test_each_set_of_keys_in_the_reader_is_the_properties_of_a_schema_object() -> None:
+    assert set(READER_KEY_SETS) == {found.properties for found in OBJECTS}
+
+
+def test_every_object_in_the_schema_refuses_fields_it_does_not_list() -> None:
+    assert [found.path for found in OBJECTS if not found.closed] == []
+
+
+@pytest.mark.parametrize("found", OBJECTS, ids=lambda found: found.path or "case")
+def test_the_reader_knows_exactly_the_fields_the_schema_lists(found: SchemaObject) -> None:
+    assert known_to_the_reader(found) == found.properties
+
+
+@pytest.mark.parametrize("found", OBJECTS, ids=lambda found: found.path or "case")
+def test_the_reader_reports_missing_exactly_the_fields_the_schema_requires(
+    found: SchemaObject,
+) -> None:
+    assert reported_missing(found) == found.required

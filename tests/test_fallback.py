@@ -10,7 +10,7 @@ import pytest
 
 from builder.i18n import text
 from tests.conftest import BuiltSite, Visit
-from tests.test_browser import _prerendered_letter, letter_text
+from tests.test_browser import BOOT_TIMEOUT_MS, _prerendered_letter, letter_text, settled
 
 pytestmark = pytest.mark.browser
 # A browser without WebAssembly; print() is recorded instead of opening the print dialog.
@@ -62,3 +62,21 @@ def test_without_webassembly_the_calculator_keeps_its_worked_example(
     assert gap.locator(".iep-gap__svg").count() == 1, "the worked example's chart"
     assert gap.locator('[data-role="results"] tbody tr').count() > 0, "and its numbers"
     assert visit.errors == []
+
+
+def test_when_the_python_archive_cannot_be_loaded_the_page_says_so_and_typing_stays(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = visit.page
+    page.route("**/iep.zip", lambda route: route.fulfill(status=404, body="Not found"))
+    page.goto(site.url + "guide/write-to-the-case-manager/")
+    page.wait_for_selector(FAILED, timeout=BOOT_TIMEOUT_MS)
+    status = page.locator('[data-widget="letter"] [data-role="status"]').first
+    assert status.text_content() == text("widget.failed")
+    field = page.locator('[data-path="child.name"]').first
+    field.fill("Sam Rivera")
+    settled(page)
+    assert field.input_value() == "Sam Rivera", "what is typed stays in the field"
+    prerendered = _prerendered_letter(site.html("guide/write-to-the-case-manager"))
+    assert letter_text(page) == prerendered, "the worked example stays whole"
+    assert [error for error in visit.errors if "404" not in error] == []

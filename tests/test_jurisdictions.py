@@ -8,8 +8,12 @@ in states.json appears in the research files is done by hand against the shared 
 from __future__ import annotations
 
 import ast
+import copy
 import json
+import operator
 import re
+from dataclasses import dataclass
+from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +23,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from builder import jurisdictions
-from builder.jurisdictions import FilingMethods, State, StateNote, get_state, load_states
+from builder.jurisdictions import (
+    FilingMethods,
+    State,
+    StateDataError,
+    StateNote,
+    get_state,
+    load_states,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "builder" / "data" / "states.json"
@@ -130,6 +141,132 @@ def test_only_california_has_state_meeting_and_records_days(raw: dict[str, Any])
         assert s["records_business_days"] is None, s["code"]
         assert s["meeting_request_days"] is None, s["code"]
         assert s["meeting_request_rule"] is None, s["code"]
+
+
+# --- the schema and the loader list the same fields -------------------------------------------
+
+
+@dataclass(frozen=True)
+class SchemaObject:
+    """An object the schema describes, where it sits in a document with one state."""
+
+    keys: tuple[str | int, ...]
+    properties: frozenset[str]
+    required: frozenset[str]
+    closed: bool
+
+    @property
+    def path(self) -> str:
+        return ".".join(map(str, self.keys)) or "states.json"
+
+
+def schema_objects(
+    schema: dict[str, Any], node: dict[str, Any], keys: tuple[str | int, ...] = ()
+) -> list[SchemaObject]:
+    while "$ref" in node:
+        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    if node.get("type") == "array":
+        return schema_objects(schema, node["items"], (*keys, 0))
+    if node.get("type") != "object":
+        return []
+    properties = node["properties"]
+    found = SchemaObject(
+        keys,
+        frozenset(properties),
+        frozenset(node.get("required", ())),
+        node.get("additionalProperties") is False,
+    )
+    return [found] + [
+        inner
+        for name, child in properties.items()
+        for inner in schema_objects(schema, child, (*keys, name))
+    ]
+
+
+STATE_SCHEMA: dict[str, Any] = json.loads(SCHEMA.read_text(encoding="utf-8"))
+SCHEMA_OBJECTS = schema_objects(STATE_SCHEMA, STATE_SCHEMA)
+CANDIDATE_NAMES = sorted(
+    {name for found in SCHEMA_OBJECTS for name in found.properties}
+    | {
+        name
+        for constant, keys in vars(jurisdictions).items()
+        if constant.endswith("_KEYS")
+        for name in keys
+    }
+    | {"not_in_the_schema"}
+)
+
+
+@pytest.fixture
+def packaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder the loader reads instead of the package's own data/states.json."""
+    (tmp_path / "data").mkdir()
+    monkeypatch.setattr(jurisdictions, "files", lambda package: tmp_path)
+    return tmp_path
+
+
+def loads(document: dict[str, Any], packaged: Path) -> bool:
+    (packaged / "data" / "states.json").write_text(json.dumps(document), encoding="utf-8")
+    try:
+        jurisdictions._load.__wrapped__()
+    except StateDataError:
+        return False
+    return True
+
+
+def with_california(raw: dict[str, Any]) -> dict[str, Any]:
+    california = next(s for s in raw["states"] if s["code"] == "CA")
+    return copy.deepcopy({**raw, "states": [california]})
+
+
+def inside(document: dict[str, Any], found: SchemaObject) -> dict[str, Any]:
+    obj: dict[str, Any] = reduce(operator.getitem, found.keys, document)
+    return obj
+
+
+def accepted_by_the_loader(found: SchemaObject, raw: dict[str, Any], packaged: Path) -> set[str]:
+    accepted = set()
+    for name in CANDIDATE_NAMES:
+        document = with_california(raw)
+        inside(document, found).setdefault(name, "x")
+        if loads(document, packaged):
+            accepted.add(name)
+    return accepted
+
+
+def needed_by_the_loader(found: SchemaObject, raw: dict[str, Any], packaged: Path) -> set[str]:
+    needed = set()
+    for name in found.properties:
+        document = with_california(raw)
+        del inside(document, found)[name]
+        if not loads(document, packaged):
+            needed.add(name)
+    return needed
+
+
+def test_the_loader_reads_a_document_with_only_california(
+    raw: dict[str, Any], packaged: Path
+) -> None:
+    assert with_california(raw)["states"][0]["notes"], "every kind of object is present"
+    assert loads(with_california(raw), packaged)
+
+
+def test_every_object_in_the_state_schema_refuses_fields_it_does_not_list() -> None:
+    assert [found.path for found in SCHEMA_OBJECTS if not found.closed] == []
+
+
+@pytest.mark.parametrize("found", SCHEMA_OBJECTS, ids=lambda found: found.path)
+def test_the_loader_accepts_exactly_the_fields_the_schema_lists(
+    found: SchemaObject, raw: dict[str, Any], packaged: Path
+) -> None:
+    assert accepted_by_the_loader(found, raw, packaged) == found.properties
+
+
+@pytest.mark.parametrize("found", SCHEMA_OBJECTS, ids=lambda found: found.path)
+def test_the_loader_needs_exactly_the_fields_the_schema_requires(
+    found: SchemaObject, raw: dict[str, Any], packaged: Path
+) -> None:
+    assert needed_by_the_loader(found, raw, packaged) == found.required
 
 
 # --- California and Texas -----------------------------------------------------------------

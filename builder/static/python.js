@@ -25,20 +25,29 @@ function received({ data }) {
   if (data.started) markStarted();
   else if (data.failed) markFailed(new Error(data.failed));
   else {
-    waiting.get(data.id)(JSON.parse(data.answer));
+    const { resolve, reject } = waiting.get(data.id);
     waiting.delete(data.id);
+    if (data.error) reject(new Error(data.error));
+    else resolve(JSON.parse(data.answer));
   }
+}
+
+// Python could not start, or stopped (the worker ran out of memory, say): every wait ends.
+function stopped(error) {
+  markFailed(error);
+  for (const { reject } of waiting.values()) reject(error);
+  waiting.clear();
 }
 
 export function startPython() {
   if (worker) return;
   if (typeof WebAssembly !== "object" || typeof Worker !== "function") {
-    markFailed(new Error("this browser cannot run Python (no WebAssembly or Web Workers)"));
+    stopped(new Error("this browser cannot run Python (no WebAssembly or Web Workers)"));
     return;
   }
   worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
   worker.addEventListener("message", received);
-  worker.addEventListener("error", (event) => markFailed(new Error(event.message)));
+  worker.addEventListener("error", (event) => stopped(new Error(event.message)));
   const archive = new URL("./iep.zip", import.meta.url).href;
   worker.postMessage({ start: { pyodide: runtimeUrl, archive } });
 }
@@ -47,8 +56,8 @@ export function startPython() {
 export async function ask(message) {
   await started;
   const id = nextId++;
-  return new Promise((resolve) => {
-    waiting.set(id, resolve);
+  return new Promise((resolve, reject) => {
+    waiting.set(id, { resolve, reject });
     worker.postMessage({ id, message: JSON.stringify(message) });
   });
 }

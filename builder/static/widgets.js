@@ -108,9 +108,11 @@ new MutationObserver((records) => {
   changed.forEach(announceWhenSettled);
 }).observe(document.body, { childList: true, characterData: true, subtree: true });
 
-function showFailure() {
+// The tools that were still starting (or, when Python stopped later, all of them) say that Python
+// is not running and what still works.
+function showFailure(which = '.iep-widget[data-state="loading"]') {
   clearTimeout(failTimer);
-  for (const widget of document.querySelectorAll('.iep-widget[data-state="loading"]')) {
+  for (const widget of document.querySelectorAll(which)) {
     widget.dataset.state = "failed";
     const status = widget.querySelector('[data-role="status"]');
     if (status && status.dataset.failed) status.textContent = status.dataset.failed;
@@ -175,18 +177,24 @@ async function flush() {
   showBusy();
   if (busy || (actions.length === 0 && pending.size === 0)) return;
   busy = true;
+  let answer;
+  let page;
   try {
     await started;
-  } catch {
-    // Python could not start: showFailure has said so, and the page stays as it is.
+    page = generation; // the page the message describes, as it is built
+    answer = await ask(message(actions.shift() || { action: "fields" }));
+  } catch (error) {
+    // Python could not start (showFailure has said so), or it stopped: the page stays as it is.
+    if (document.querySelector('.iep-widget[data-state="ready"]')) {
+      console.error(`IEP Follow-Through: ${error.message}`);
+      showFailure(".iep-widget");
+    }
     busy = false;
     actions.length = 0;
     pending.clear();
     showBusy();
     return;
   }
-  const page = generation;
-  const answer = await ask(message(actions.shift() || { action: "fields" }));
   try {
     show(answer, page === generation);
   } finally {
@@ -387,7 +395,7 @@ function pageShown() {
   generation += 1;
   if (!document.querySelector(".iep-widget")) return;
   startPython();
-  started.catch(showFailure);
+  started.catch(() => showFailure());
   clearTimeout(failTimer);
   failTimer = setTimeout(showFailure, READY_TIMEOUT_MS);
   send({ action: "mount" });

@@ -24,5 +24,11 @@ self.addEventListener("message", ({ data }) => {
     );
     return;
   }
-  python.then((handle) => self.postMessage({ id: data.id, answer: handle(data.message) }));
+  // handle() answers every message, errors included; an error here means Python itself broke.
+  python
+    .then((handle) => handle(data.message))
+    .then(
+      (answer) => self.postMessage({ id: data.id, answer }),
+      (error) => self.postMessage({ id: data.id, error: String(error) }),
+    );
 });

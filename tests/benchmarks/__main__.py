@@ -178,13 +178,13 @@ def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
 
 
 def _where_rows(results: Results, runs: list[boot.BootRun]) -> None:
-    section = "When the page asks for Python (its worker's script, in Resource Timing), cold"
+    section = "When the page starts Python (creates its worker), cold"
     for name, loads in (
         ("step page", [run.widget_cold for run in runs]),
         ("floor", [run.floor_cold for run in runs]),
     ):
         results.add(
-            Row(section, f"Asked for it, {name}", "ms", _known(c.runtime_asked for c in loads))
+            Row(section, f"Worker created, {name}", "ms", _known(c.runtime_asked for c in loads))
         )
         results.add(
             Row(

@@ -37,11 +37,6 @@ self.addEventListener("message", ({ data }) => {
   );
 });
 """
-# When the page asked for its worker's script (worker.js, on our pages as on the floor's), from
-# the page's Resource Timing entries.
-WORKER_ASKED = """() => performance.getEntriesByType("resource")
-  .filter((entry) => new URL(entry.name).pathname.endsWith("/worker.js"))
-  .map((entry) => entry.startTime)"""
 
 
 @dataclass(frozen=True)
@@ -56,7 +51,7 @@ class Load:
     letter_in_dom: float | None = None
     letter_frame: float | None = None
     letter_complete: bool = False
-    runtime_asked: float | None = None  # the page asks for its worker's script
+    runtime_asked: float | None = None  # the page creates its Python worker
 
 
 @dataclass(frozen=True)
@@ -99,7 +94,6 @@ def _cold_and_warm(
 
 def _measure(page: Page, ready: float, cpu: float) -> Load:
     recorded = probe(page)
-    asked = page.evaluate(WORKER_ASKED)
     paints = page.evaluate(
         "performance.getEntriesByName('first-contentful-paint').map(e => e.startTime)"
     )
@@ -116,5 +110,5 @@ def _measure(page: Page, ready: float, cpu: float) -> Load:
         letter_frame=recorded["letterFrame"],
         # The letter painted in that frame was the whole pre-rendered letter, and had a box.
         letter_complete=bool(recorded["letterRendered"]) and recorded["letterText"] == final,
-        runtime_asked=asked[0] if asked else None,
+        runtime_asked=recorded["workerCreated"],
     )
