@@ -3,7 +3,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import operator
-from dataclasses import dataclass
 from functools import reduce
 from typing import Any
 
@@ -21,6 +20,7 @@ from builder.case import (
 )
 from builder.i18n import text
 from tests.conftest import ROOT
+from tests.schema_objects import SchemaObject, resolved
 
 SCHEMA = json.loads((ROOT / "builder" / "data" / "case.schema.json").read_text())
 
@@ -111,45 +111,15 @@ def test_text_that_is_not_a_case_file_is_explained(source: str) -> None:
 # -- the schema and the reader list the same fields -----------------------------------------------
 
 
-@dataclass(frozen=True)
-class SchemaObject:
-    """An object the schema describes, where `full_document` puts one."""
-
-    keys: tuple[str | int, ...]
-    properties: frozenset[str]
-    required: frozenset[str]
-    closed: bool
-
-    @property
-    def path(self) -> str:
-        return ".".join(map(str, self.keys))
-
-    def field(self, name: str) -> str:
-        return ".".join(map(str, (*self.keys, name)))
-
-
-def resolved(node: dict[str, Any]) -> dict[str, Any]:
-    while "$ref" in node:
-        node = SCHEMA["$defs"][node["$ref"].rsplit("/", 1)[-1]]
-    return node
-
-
 def sample(node: dict[str, Any], keys: tuple[str | int, ...], found: list[SchemaObject]) -> Any:
     """A value with every property the schema lists, and one array item per kind of item."""
-    node = resolved(node)
+    node = resolved(SCHEMA, node)
     if node.get("type") == "object":
+        found.append(SchemaObject.at(keys, node))
         properties = node["properties"]
-        found.append(
-            SchemaObject(
-                keys,
-                frozenset(properties),
-                frozenset(node.get("required", ())),
-                node.get("additionalProperties") is False,
-            )
-        )
         return {name: sample(child, (*keys, name), found) for name, child in properties.items()}
     if node.get("type") == "array":
-        items = resolved(node["items"])
+        items = resolved(SCHEMA, node["items"])
         kinds = items.get("oneOf", [items])
         return [sample(kind, (*keys, index), found) for index, kind in enumerate(kinds)]
     if "const" in node:
@@ -219,12 +189,12 @@ def test_every_object_in_the_schema_refuses_fields_it_does_not_list() -> None:
     assert [found.path for found in OBJECTS if not found.closed] == []
 
 
-@pytest.mark.parametrize("found", OBJECTS, ids=lambda found: found.path or "case")
+@pytest.mark.parametrize("found", OBJECTS, ids=lambda found: found.path)
 def test_the_reader_knows_exactly_the_fields_the_schema_lists(found: SchemaObject) -> None:
     assert known_to_the_reader(found) == found.properties
 
 
-@pytest.mark.parametrize("found", OBJECTS, ids=lambda found: found.path or "case")
+@pytest.mark.parametrize("found", OBJECTS, ids=lambda found: found.path)
 def test_the_reader_reports_missing_exactly_the_fields_the_schema_requires(
     found: SchemaObject,
 ) -> None:

@@ -12,7 +12,6 @@ import copy
 import json
 import operator
 import re
-from dataclasses import dataclass
 from functools import reduce
 from pathlib import Path
 from typing import Any
@@ -31,6 +30,7 @@ from builder.jurisdictions import (
     get_state,
     load_states,
 )
+from tests.schema_objects import SchemaObject, resolved
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "builder" / "data" / "states.json"
@@ -146,39 +146,17 @@ def test_only_california_has_state_meeting_and_records_days(raw: dict[str, Any])
 # --- the schema and the loader list the same fields -------------------------------------------
 
 
-@dataclass(frozen=True)
-class SchemaObject:
-    """An object the schema describes, where it sits in a document with one state."""
-
-    keys: tuple[str | int, ...]
-    properties: frozenset[str]
-    required: frozenset[str]
-    closed: bool
-
-    @property
-    def path(self) -> str:
-        return ".".join(map(str, self.keys)) or "states.json"
-
-
 def schema_objects(
     schema: dict[str, Any], node: dict[str, Any], keys: tuple[str | int, ...] = ()
 ) -> list[SchemaObject]:
-    while "$ref" in node:
-        node = schema["$defs"][node["$ref"].rsplit("/", 1)[-1]]
+    node = resolved(schema, node)
     if node.get("type") == "array":
         return schema_objects(schema, node["items"], (*keys, 0))
     if node.get("type") != "object":
         return []
-    properties = node["properties"]
-    found = SchemaObject(
-        keys,
-        frozenset(properties),
-        frozenset(node.get("required", ())),
-        node.get("additionalProperties") is False,
-    )
-    return [found] + [
+    return [SchemaObject.at(keys, node)] + [
         inner
-        for name, child in properties.items()
+        for name, child in node["properties"].items()
         for inner in schema_objects(schema, child, (*keys, name))
     ]
 
