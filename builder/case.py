@@ -831,6 +831,8 @@ def _join(path: str, key: str) -> str:
 
 def _clean_text(value: str) -> str:
     """Text without control or bidi-override characters (tabs, newlines, emoji joiners kept)."""
+    if value.isprintable():  # most text: checked at C speed, not character by character
+        return value.strip()
     return "".join(c for c in value if c in "\n\t\u200d" or c.isprintable()).strip()
 
 
