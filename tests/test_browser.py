@@ -135,6 +135,7 @@ def test_a_bad_value_gets_a_message_beside_its_field_and_stays_typed(
     assert field.get_attribute("aria-invalid") == "true"
     assert field.input_value() == "thirty"
     field.fill("30")
+    settled(page)
     assert error.text_content() == ""
     assert "120 minutes were not provided" in letter_text(page)
 
@@ -193,6 +194,7 @@ def test_the_calculator_takes_a_log_edited_from_the_keyboard(visit: Visit, site:
         page.locator(f'[data-path="services.0.log.{index}.minutes"]').fill(minutes)
         if reason:
             page.locator(f'[data-path="services.0.log.{index}.reason"]').select_option(reason)
+    settled(page)
     results = page.locator('[data-role="results"]').first
     row = results.locator("tbody tr").first.inner_text().split("\t")
     assert row == ["Speech-language therapy", "180", "50", "130", "30", "100", "28%"]
