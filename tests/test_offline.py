@@ -18,8 +18,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, BuiltSite
-from tests.test_browser import BOOT_TIMEOUT_MS, READY, letter_text
-from tests.test_privacy import ALL_READY, follow_link
+from tests.test_browser import ALL_READY, BOOT_TIMEOUT_MS, READY, follow_link, letter_text
 
 SUBPATH = "iep-follow-through/"
 LADDER = (

@@ -28,11 +28,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, BuiltSite
-from tests.test_browser import BOOT_TIMEOUT_MS, settled
+from tests.test_browser import ALL_READY, follow_link, settled
 
 STORAGE_KEY = "iep-follow-through:case:v1"
-ALL_READY = """() => [...document.querySelectorAll('.iep-widget')]
-    .every(widget => widget.dataset.state === 'ready')"""
 # Records every Content-Security-Policy violation, from the first byte of each full page load.
 CSP_VIOLATIONS = """
 window.cspViolations = [];
@@ -99,26 +97,6 @@ def test_every_page_carries_a_policy_that_allows_only_the_site_itself(site: Buil
 
 def _same_origin(url: str, site: BuiltSite) -> bool:
     return url.startswith(site.url) or url.startswith(("data:", "blob:"))
-
-
-def follow_link(page: Any, url: str) -> None:
-    """Go to `url` as a reader's click does (instant navigation, for the pages in the sitemap),
-    and wait until the new page's content is in and its tools are ready."""
-    page.evaluate(
-        """url => {
-            for (const content of document.querySelectorAll('.md-content')) {
-                content.dataset.left = 'true';
-            }
-            const link = Object.assign(document.createElement('a'), {href: url});
-            document.body.append(link);
-            link.click();
-            link.remove();
-        }""",
-        url,
-    )
-    page.wait_for_url(url)
-    page.wait_for_selector(".md-content:not([data-left])", state="attached")
-    page.wait_for_function(ALL_READY, timeout=BOOT_TIMEOUT_MS)
 
 
 def _fields(page: Any) -> list[dict[str, str]]:

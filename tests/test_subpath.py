@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BuiltSite, Visit
-from tests.test_browser import BOOT_TIMEOUT_MS, READY, letter_text, open_builder, type_example_case
+from tests.test_browser import follow_link, letter_text, open_builder, type_example_case
 
 SUBPATH = "iep-follow-through/"
 # Every runtime file a page loads, and the version or content hash its folder name carries.
@@ -97,9 +97,7 @@ def test_instant_navigation_keeps_the_tool_live_under_the_sub_path(
     page = open_builder(visit, site)
     type_example_case(page)
     page.evaluate("window.iepSameDocument = true")
-    page.evaluate("document.querySelector('a[href$=\"guide/write-to-the-case-manager/\"]').click()")
-    page.wait_for_url(f"{site.url}guide/write-to-the-case-manager/")
-    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    follow_link(page, f"{site.url}guide/write-to-the-case-manager/")
     assert page.evaluate("window.iepSameDocument === true"), "an instant navigation, no reload"
     assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
     assert "120 minutes were not provided" in letter_text(page)
