@@ -136,7 +136,10 @@ function describePage() {
   return {
     letters: all('[data-widget="letter"]').map((w) => ({ id: w.id, name: w.dataset.letter })),
     gaps: all('[data-widget="gap"]').map((widget) => widget.id),
-    forms: all("[data-form-section]").map((f) => ({ uid: f.dataset.uid, section: f.dataset.formSection })),
+    forms: all("[data-form-section]").map((form) => ({
+      uid: form.dataset.uid,
+      section: form.dataset.formSection,
+    })),
     timeline: document.querySelector('[data-role="timeline"]') !== null,
     sheet: document.querySelector('[data-role="sheet"]') !== null,
     stateSummary: document.querySelector('[data-role="state-summary"]') !== null,
@@ -284,7 +287,8 @@ function showOnPage(answer) {
   }
   if (answer.ready) comeAlive(answer);
   if ("remember" in answer) {
-    for (const box of document.querySelectorAll('[data-action="remember"]')) box.checked = answer.remember;
+    const boxes = document.querySelectorAll('[data-action="remember"]');
+    for (const box of boxes) box.checked = answer.remember;
   }
   for (const widget of document.querySelectorAll('[data-widget="letter"]')) {
     const view = answer.letters[widget.dataset.letter];
@@ -301,17 +305,20 @@ function showOnPage(answer) {
     ["stateSummary", '[data-role="state-summary"]'],
   ];
   for (const [key, selector] of regions) {
-    if (key in answer) for (const region of document.querySelectorAll(selector)) region.innerHTML = answer[key];
+    if (!(key in answer)) continue;
+    for (const region of document.querySelectorAll(selector)) region.innerHTML = answer[key];
   }
   if ("sheet" in answer) {
-    for (const sheet of document.querySelectorAll('[data-role="sheet"]')) setText(sheet, answer.sheet);
+    const sheets = document.querySelectorAll('[data-role="sheet"]');
+    for (const sheet of sheets) setText(sheet, answer.sheet);
   }
   showProblems(answer.problems);
   for (const [id, note] of Object.entries(answer.messages)) {
     setText(document.getElementById(id)?.querySelector('[data-role="message"]'), note);
   }
   if (answer.say) {
-    for (const region of document.querySelectorAll('[data-role="case-message"]')) setText(region, answer.say);
+    const caseMessages = document.querySelectorAll('[data-role="case-message"]');
+    for (const region of caseMessages) setText(region, answer.say);
   }
   if (answer.focus) document.querySelector(answer.focus)?.focus();
 }
@@ -330,7 +337,8 @@ function download({ body, name, type }) {
 function show(answer, samePage) {
   if (answer.error) {
     console.error(`IEP Follow-Through: ${answer.detail}`);
-    for (const status of document.querySelectorAll('[data-role="status"]')) setText(status, answer.error);
+    const statuses = document.querySelectorAll('[data-role="status"]');
+    for (const status of statuses) setText(status, answer.error);
     return;
   }
   for (const [operation, key, value] of answer.storage) {
@@ -375,7 +383,9 @@ document.addEventListener("change", (event) => {
   if (action === "choose-letter") {
     send({ action, widget: field.dataset.widgetId, letter: field.value });
   } else if (action === "import") readFile(field, { action });
-  else if (action === "csv-import") readFile(field, { action, service: Number(field.dataset.service) });
+  else if (action === "csv-import") {
+    readFile(field, { action, service: Number(field.dataset.service) });
+  }
   else if (action === "remember") send({ action, remember: field.checked });
   else if (field.dataset && field.dataset.path) typed(field);
 });
