@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import re
 import traceback
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -208,8 +209,9 @@ class Session:
         self.touched = answer.changed = True
         answer.redraw()
         if problems:
-            details = "; ".join(str(problem) for problem in problems[:5])
-            answer.say = text("case.imported_with_problems", count=len(problems), details=details)
+            answer.say = text(
+                "case.imported_with_problems", count=len(problems), details=_summary(problems)
+            )
         else:
             answer.say = text("case.restored" if restored else "case.imported")
         return True
@@ -234,14 +236,14 @@ class Session:
         count = sum(len(log) for log in logs.values())
         answer.say = text("form.csv_imported", count=count)
         if problems:
-            details = "; ".join(str(problem) for problem in problems[:5])
+            details = _summary(problems)
             answer.say += " " + text("form.csv_problems", count=len(problems), details=details)
 
     def set_remember(self, remember: bool, answer: Answer) -> None:
         self.remember = remember
         answer.remember_changed = True
         if remember:
-            answer.storage.append(("set", STORAGE_KEY, json.dumps(self.document)))
+            answer.changed = True  # stored with every change from now on, this one first
             answer.say = text("case.remembered")
         else:
             answer.storage.append(("remove", STORAGE_KEY, None))
@@ -373,6 +375,11 @@ class Answer:
             self.forms_to_redraw = section
         elif self.forms_to_redraw != section:
             self.forms_to_redraw = ""
+
+
+def _summary(problems: Sequence[object]) -> str:
+    """The first few problems, in one line the reader can act on."""
+    return "; ".join(str(problem) for problem in problems[:5])
 
 
 def _letter_view(name: str, case: Case, today: dt.date, report: GapReport) -> dict[str, Any]:
