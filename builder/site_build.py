@@ -26,15 +26,28 @@ ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 STATIC = Path(__file__).resolve().parent / "static"
 # Build-time and command-line modules stay out of the browser archive: only what runs is shipped.
-NOT_SHIPPED = {"cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py", "bytecode.mjs"}
+NOT_SHIPPED = {
+    *("cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py"),
+    *("bytecode.mjs", "bytecode.py"),
+}
 BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
-PYODIDE_FILES = (
-    "pyodide.mjs",
-    "pyodide.asm.mjs",
-    "pyodide.asm.wasm",
-    "python_stdlib.zip",
-    "pyodide-lock.json",
-)
+# Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+STDLIB = "python_stdlib.zip"
+# A first message from a page with one tool of each kind: the standard library's modules that
+# answering it imports are compiled at build time too (bytecode.py).
+FIRST_MESSAGE = {
+    "action": "mount",
+    "today": "2026-01-01",
+    "page": {
+        "letters": [{"id": "letter", "name": "case-manager-note"}],
+        "gaps": ["calculator"],
+        "forms": [{"uid": "letter", "section": "facts"}],
+        "timeline": True,
+        "sheet": True,
+        "stateSummary": True,
+    },
+}
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 SERVICE_WORKER = "sw.js"
 # Not kept for offline use: source maps (only developer tools load them), the gzipped sitemap (for
@@ -42,6 +55,14 @@ SERVICE_WORKER = "sw.js"
 NOT_PRECACHED = (".map", ".gz")
 # Material's search plugins for other languages: this site searches in English only.
 NOT_PRECACHED_FOLDERS = ("assets/javascripts/lunr/",)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Our archive and Pyodide's standard library, as the browser loads them."""
+
+    archive: bytes
+    stdlib: bytes
 
 
 class RuntimeMissing(RuntimeError):
@@ -66,25 +87,30 @@ class Runtime:
     def archive(self) -> bytes:
         return python_archive()
 
-    def archive_with_bytecode(self) -> bytes:
-        """The archive with its modules compiled by the Pyodide the site ships (bytecode.mjs): the
-        browser then imports them without compiling them, a third of our part of the start."""
+    @cached_property
+    def compiled(self) -> Compiled:
+        """Our archive and the standard library, compiled by the Pyodide the site ships
+        (bytecode.mjs): the browser imports their modules without compiling them."""
         with tempfile.TemporaryDirectory() as folder:
-            source, output = Path(folder) / "source.zip", Path(folder) / "output.zip"
+            source = Path(folder) / "source.zip"
+            archive, stdlib = Path(folder) / "archive.zip", Path(folder) / STDLIB
             source.write_bytes(self.archive)
             command = ["node", str(BYTECODE_SCRIPT), str(NODE_MODULES / "pyodide"), str(source)]
+            outputs = [str(archive), str(stdlib), json.dumps(FIRST_MESSAGE)]
             compiled = subprocess.run(
-                [*command, str(output)], capture_output=True, text=True, check=False
+                [*command, *outputs], capture_output=True, text=True, check=False
             )
             if compiled.returncode != 0:
-                raise RuntimeError(f"compiling the archive failed: {compiled.stderr[-2000:]}")
-            return output.read_bytes()
+                raise RuntimeError(f"compiling to bytecode failed: {compiled.stderr[-2000:]}")
+            return Compiled(archive.read_bytes(), stdlib.read_bytes())
 
     @cached_property
     def archive_hash(self) -> str:
         digest = hashlib.sha256(self.archive)
         digest.update(_static_bytes())
         digest.update(self.pyodide_version.encode())
+        for compiler in sorted(BYTECODE_SCRIPT.parent.glob("bytecode.*")):
+            digest.update(compiler.read_bytes())
         return digest.hexdigest()[:12]
 
     @property
@@ -107,7 +133,8 @@ class Runtime:
             shutil.copyfile(NODE_MODULES / "pyodide" / name, pyodide / name)
         python = site_dir / self.python_dir
         python.mkdir(parents=True, exist_ok=True)
-        (python / "iep.zip").write_bytes(self.archive_with_bytecode())
+        (python / "iep.zip").write_bytes(self.compiled.archive)
+        (python / STDLIB).write_bytes(self.compiled.stdlib)
         for static in sorted(STATIC.iterdir()):
             if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
                 shutil.copyfile(static, python / static.name)

@@ -25,6 +25,11 @@ def step_pages() -> list[Path]:
     return sorted((ROOT / "docs" / "guide").rglob("*.md"))
 
 
+def zip_names(path: Path) -> set[str]:
+    with zipfile.ZipFile(path) as opened:
+        return set(opened.namelist())
+
+
 def built(site: BuiltSite, source: Path) -> str:
     relative = source.relative_to(ROOT / "docs").with_suffix("")
     return site.html(relative.as_posix())
@@ -92,10 +97,25 @@ def test_the_runtime_is_served_from_the_site_itself(site: BuiltSite) -> None:
 def test_the_python_archive_ships_bytecode_of_every_module_and_only_what_runs(
     site: BuiltSite,
 ) -> None:
-    archive = next(site.directory.glob("assets/py/*/iep.zip"))
-    with zipfile.ZipFile(archive) as opened:
-        names = set(opened.namelist())
+    names = zip_names(next(site.directory.glob("assets/py/*/iep.zip")))
     assert {"builder/session.pyc", "jinja2/environment.pyc", "markupsafe/__init__.pyc"} <= names
     assert [name for name in names if name.endswith(".py")] == [], "compiled at build time"
     assert "letters/catalogue.json" in names and "builder/data/form.json" in names
     assert not names & {"builder/cli.pyc", "builder/mkdocs_hooks.pyc", "builder/site_build.pyc"}
+
+
+def test_the_standard_library_is_served_whole_with_what_python_imports_compiled(
+    site: BuiltSite,
+) -> None:
+    names = zip_names(next(site.directory.glob("assets/py/*/python_stdlib.zip")))
+    released = zip_names(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip")
+    compiled = {name for name in names if name.endswith(".pyc")}
+    assert {name.removesuffix("c") for name in compiled} | (names - compiled) == released, (
+        "every module is there, as source or as bytecode, and nothing else"
+    )
+    imported_at_start = {"encodings/__init__.pyc", "_pyodide/_base.pyc", "zipfile/__init__.pyc"}
+    imported_by_our_code = {"dataclasses.pyc", "json/decoder.pyc", "urllib/parse.pyc", "csv.pyc"}
+    imported_by_a_first_answer = {"importlib/resources/_adapters.pyc"}
+    assert imported_at_start | imported_by_our_code | imported_by_a_first_answer <= compiled
+    assert {"smtplib.py", "xml/dom/minidom.py"} <= names, "never imported: left as source"
+    assert list(site.directory.glob("assets/runtime/*/python_stdlib.zip")) == [], "one copy"

@@ -49,7 +49,8 @@ export function startPython() {
   worker.addEventListener("message", received);
   worker.addEventListener("error", (event) => stopped(new Error(event.message)));
   const archive = new URL("./iep.zip", import.meta.url).href;
-  worker.postMessage({ start: { pyodide: runtimeUrl, archive } });
+  const stdlib = new URL("./python_stdlib.zip", import.meta.url).href;
+  worker.postMessage({ start: { pyodide: runtimeUrl, archive, stdlib } });
 }
 
 // Python's answer to one message; messages are answered in the order they are sent.

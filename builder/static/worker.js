@@ -1,16 +1,18 @@
 // Python, in a Web Worker: Pyodide starts and computes here, so the page is never frozen by it.
-// python.js sends one "start" message with the runtime's and our archive's addresses, then one
+// python.js sends one "start" message with the runtime's, our archive's and the compiled standard
+// library's addresses, then one
 // JSON message per thing the reader did; each gets builder.session.handle's JSON answer, in order.
 let python = null; // a promise of builder.session.handle
 
-async function start({ pyodide, archive }) {
+async function start({ pyodide, archive, stdlib }) {
   // Our archive downloads while Pyodide itself downloads and starts.
   const code = fetch(archive).then((response) => {
     if (!response.ok) throw new Error(`${archive}: HTTP ${response.status}`);
     return response.arrayBuffer();
   });
   const { loadPyodide } = await import(pyodide);
-  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href });
+  // Our copy of the standard library, compiled at build time (builder/bytecode.py).
+  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
   runtime.unpackArchive(await code, "zip");
   return runtime.pyimport("builder.session").handle;
 }

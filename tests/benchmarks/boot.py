@@ -3,10 +3,12 @@ to the bare-Pyodide floor, and how long the main thread is blocked on the way.""
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 
 from playwright.sync_api import Browser, Page
 
+from builder.site_build import NODE_MODULES, STDLIB
 from tests.benchmarks.harness import (
     READY,
     RendererClock,
@@ -21,17 +23,21 @@ from tests.benchmarks.harness import (
 
 STEP_PAGE = "guide/write-to-the-case-manager/"
 FLOOR_PAGE = "bench-floor/"
+# For reference: the same floor with the standard library as Pyodide releases it (source, which
+# Python compiles as it imports), rather than the site's compiled copy.
+RELEASED_FLOOR_PAGE = "bench-floor-released/"
 FLOOR_READY = 'body[data-state="ready"]'
-# The floor's worker: the same self-hosted Pyodide, started in a module worker as the site's
-# worker.js starts it, then one trivial line of Python; none of our code, archive or imports.
-FLOOR_WORKER = """async function start(pyodide) {
+# The floor's worker: the same self-hosted Pyodide and standard library, started in a module
+# worker as the site's worker.js starts it, then one trivial line of Python; none of our code,
+# archive or imports.
+FLOOR_WORKER = """async function start({ pyodide, stdlib }) {
   const { loadPyodide } = await import(pyodide);
-  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href });
+  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
   runtime.runPython("1");
 }
 
 self.addEventListener("message", ({ data }) => {
-  start(data.start.pyodide).then(
+  start(data.start).then(
     () => self.postMessage({ started: true }),
     (error) => self.postMessage({ failed: String(error) }),
   );
@@ -60,21 +66,26 @@ class BootRun:
     widget_warm: Load
     floor_cold: Load
     floor_warm: Load
+    released_cold: Load
+    released_warm: Load
 
 
-def write_floor(site: Site) -> None:
+def write_floors(site: Site) -> None:
     write_worker_page(site, FLOOR_PAGE.rstrip("/"), FLOOR_WORKER, title="Bare Pyodide floor")
+    folder = RELEASED_FLOOR_PAGE.rstrip("/")
+    write_worker_page(
+        site, folder, FLOOR_WORKER, title="Bare Pyodide floor, as released", stdlib=STDLIB
+    )
+    shutil.copyfile(NODE_MODULES / "pyodide" / STDLIB, site.directory / folder / STDLIB)
 
 
 def boot_run(browser: Browser, site: Site, clock: RendererClock, *, floor_first: bool) -> BootRun:
-    """Cold then warm, for the step page and the floor; which goes first alternates by run."""
+    """Cold then warm, for the step page and the floors; which goes first alternates by run."""
+    pages = [(STEP_PAGE, None), (FLOOR_PAGE, FLOOR_READY), (RELEASED_FLOOR_PAGE, FLOOR_READY)]
     if floor_first:
-        floor_cold, floor_warm = _cold_and_warm(browser, site, clock, FLOOR_PAGE, FLOOR_READY)
-        widget_cold, widget_warm = _cold_and_warm(browser, site, clock, STEP_PAGE)
-    else:
-        widget_cold, widget_warm = _cold_and_warm(browser, site, clock, STEP_PAGE)
-        floor_cold, floor_warm = _cold_and_warm(browser, site, clock, FLOOR_PAGE, FLOOR_READY)
-    return BootRun(widget_cold, widget_warm, floor_cold, floor_warm)
+        pages.reverse()
+    loads = {path: _cold_and_warm(browser, site, clock, path, ready) for path, ready in pages}
+    return BootRun(*loads[STEP_PAGE], *loads[FLOOR_PAGE], *loads[RELEASED_FLOOR_PAGE])
 
 
 def _cold_and_warm(

@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from builder.site_build import Runtime, with_content_security_policy
+from builder.site_build import STDLIB, Runtime, with_content_security_policy
 from tests.conftest import chromium_path
 from tests.site import CHROMIUM_FLAGS
 
@@ -23,16 +23,18 @@ IDLE = "() => !document.documentElement.hasAttribute('data-iep-busy')"
 BOOT_TIMEOUT_MS = 180_000
 LONG_TASK_MS = 50
 # A bench page's own script: it starts ./worker.js the way the site's python.js starts worker.js
-# (a module worker, sent the address of the self-hosted pyodide.mjs) and shows its answer.
+# (a module worker, sent the addresses of the self-hosted pyodide.mjs and of the standard library)
+# and shows its answer.
 PAGE_SCRIPT = """const tag = document.querySelector("script[data-pyodide]");
 const pyodide = new URL(tag.dataset.pyodide, document.baseURI).href;
+const stdlib = new URL(tag.dataset.stdlib, document.baseURI).href;
 const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
 worker.addEventListener("message", ({ data }) => {
   if (data.result !== undefined) document.body.dataset.result = data.result;
   if (data.failed) document.body.dataset.error = data.failed;
   document.body.dataset.state = data.started ? "ready" : "failed";
 });
-worker.postMessage({ start: { pyodide } });
+worker.postMessage({ start: { pyodide, stdlib } });
 """
 
 
@@ -143,14 +145,19 @@ def percentile(values: list[float], fraction: float) -> float:
     return cut[round(fraction * 100) - 1]
 
 
-def write_worker_page(site: Site, folder: str, worker: str, *, title: str) -> str:
+def write_worker_page(
+    site: Site, folder: str, worker: str, *, title: str, stdlib: str | None = None
+) -> str:
     """A bare page of the served site that starts the site's own Pyodide in a module Web Worker
     running `worker`, as a tool page starts ours; its body gets data-state="ready" (and the
-    worker's result, if any, in data-result) when the worker says Python is up.
+    worker's result, if any, in data-result) when the worker says Python is up. The worker is
+    sent the address of the site's compiled standard library, or of `stdlib` (relative to the
+    page) if given.
 
     It is written only into the benchmark's copy of the site, as files (the site's policy allows
     no inline script). Returns its path in the site.
     """
+    stdlib = stdlib or f"../{site.runtime.python_dir}/{STDLIB}"
     page = site.directory / folder
     page.mkdir(parents=True, exist_ok=True)
     (page / "page.js").write_text(PAGE_SCRIPT, encoding="utf-8")
@@ -161,7 +168,8 @@ def write_worker_page(site: Site, folder: str, worker: str, *, title: str) -> st
         f"<title>{title}</title>\n"
         # As on a tool page: an async module in <head>, which starts the worker as it arrives.
         '<script type="module" async src="./page.js" '
-        f'data-pyodide="../{site.runtime.pyodide_dir}/pyodide.mjs"></script>\n'
+        f'data-pyodide="../{site.runtime.pyodide_dir}/pyodide.mjs" '
+        f'data-stdlib="{stdlib}"></script>\n'
         f"</head><body><h1>{title}</h1></body></html>\n"
     )
     (page / "index.html").write_text(with_content_security_policy(html), encoding="utf-8")

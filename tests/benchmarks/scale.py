@@ -70,9 +70,9 @@ COMPUTE_WORKER = """async function bytes(url) {
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function timings(pyodide) {
+async function timings({ pyodide, stdlib }) {
   const { loadPyodide } = await import(pyodide);
-  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href });
+  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
   runtime.unpackArchive(await bytes(new URL(ARCHIVE, import.meta.url)), "zip");
   for (const name of CASES) {
     runtime.FS.writeFile(name, await bytes(new URL(name, import.meta.url)));
@@ -81,7 +81,7 @@ async function timings(pyodide) {
 }
 
 self.addEventListener("message", ({ data }) => {
-  timings(data.start.pyodide).then(
+  timings(data.start).then(
     (result) => self.postMessage({ started: true, result }),
     (error) => self.postMessage({ failed: String(error) }),
   );
