@@ -23,6 +23,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from builder import templating
 from builder.case import Case, DateRange, LogEntry, Person
 from builder.gap import (
     NOT_COUNTED_REASONS,
@@ -103,7 +104,7 @@ def render_letter(
     """The letter `name` filled from `case`, dated `today`."""
     info = letter_info(name)
     report = report if report is not None else compute_gap(case)
-    template = _environment(case.language).get_template(info.template)
+    template = environment(case.language).get_template(info.template)
     rendered = template.render(_context(case, report, today, info))
     subject_line, _, body = rendered.partition("\n")
     return Letter(
@@ -605,19 +606,22 @@ def _how(how: str | None, language: str) -> str:
 
 
 @cache
-def _environment(language: str) -> jinja2.Environment:
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(LETTERS_DIR / language),
+def environment(language: str) -> jinja2.Environment:
+    """The letters' templates in `language`, as they are rendered (and compiled for the browser)."""
+    letters = jinja2.Environment(
+        loader=templating.loader(
+            jinja2.FileSystemLoader(LETTERS_DIR / language), f"letters/{language}"
+        ),
         autoescape=False,  # plain text for email; the page shows it as text, never as HTML
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    environment.filters["blank"] = lambda value, label: value or _blank(label)
-    environment.filters["long_date"] = lambda day: long_date(day, language)
-    environment.filters["mid_sentence"] = _mid_sentence
-    return environment
+    letters.filters["blank"] = lambda value, label: value or _blank(label)
+    letters.filters["long_date"] = lambda day: long_date(day, language)
+    letters.filters["mid_sentence"] = _mid_sentence
+    return letters
 
 
 def _blank(label: str) -> str:

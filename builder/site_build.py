@@ -22,6 +22,9 @@ from pathlib import Path
 import jinja2
 import markupsafe
 
+from builder import letters, templating, widgets
+from builder.letters import LETTERS_DIR
+
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
 STATIC = Path(__file__).resolve().parent / "static"
@@ -149,6 +152,7 @@ def python_archive() -> bytes:
             entries[f"builder/{path.relative_to(builder).as_posix()}"] = path.read_bytes()
     for path in _files(ROOT / "letters"):
         entries[f"letters/{path.relative_to(ROOT / 'letters').as_posix()}"] = path.read_bytes()
+    entries.update(_compiled_templates())
     for module in (jinja2, markupsafe):
         package = Path(module.__file__ or "").parent
         for path in _files(package):
@@ -163,6 +167,23 @@ def python_archive() -> bytes:
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, entries[name])
     return buffer.getvalue()
+
+
+def _compiled_templates() -> dict[str, bytes]:
+    """Every letter and tool template compiled to Python (then to bytecode with the rest), where
+    builder.templating looks for them."""
+    environments = {
+        f"letters/{folder.name}": letters.environment(folder.name)
+        for folder in sorted(LETTERS_DIR.iterdir())
+        if folder.is_dir()
+    }
+    environments["widgets"] = widgets.environment()
+    prefix = templating.COMPILED.name
+    return {
+        f"{prefix}/{folder}/{module}": code.encode()
+        for folder, environment in environments.items()
+        for module, code in templating.compiled(environment).items()
+    }
 
 
 def _files(folder: Path) -> list[Path]:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 
 import jinja2
 
+from builder import templating
 from builder.case import Case, load_case
 from builder.complaint import complaint_problems, one_year_check
 from builder.form_document import get_path
@@ -330,9 +331,10 @@ def letter_download_href(letter: Letter) -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
+def environment() -> jinja2.Environment:
+    """The tools' templates, as they are rendered (and compiled for the browser)."""
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("builder", "templates"),
+        loader=templating.loader(jinja2.PackageLoader("builder", "templates"), "widgets"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -341,4 +343,4 @@ def _environment() -> jinja2.Environment:
 
 
 def _template(name: str) -> jinja2.Template:
-    return _environment().get_template(name)
+    return environment().get_template(name)
