@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -851,11 +851,18 @@ def _too_deep(data: object) -> bool:
     stack = [(data, 1)]
     while stack:
         node, depth = stack.pop()
-        if not isinstance(node, Mapping | list):
+        # Text, list and dict first: checking against the Mapping ABC is slower, and this runs
+        # on every keystroke.
+        if isinstance(node, str):
+            continue
+        if isinstance(node, list):
+            children: Iterable[object] = node
+        elif isinstance(node, dict | Mapping):
+            children = node.values()
+        else:
             continue
         if depth > MAX_DEPTH:
             return True
-        children = node.values() if isinstance(node, Mapping) else node
         stack.extend((child, depth + 1) for child in children)
     return False
 

@@ -239,7 +239,9 @@ class SchoolCalendar:
                 yield day
 
     def count(self, window: DateRange) -> int:
-        return sum(1 for _ in self.days(window))
+        """How many school days `window` has: its weekdays in the period, less those closed."""
+        start, end = max(window.start, self.period.start), min(window.end, self.period.end)
+        return weekdays(start, end) - sum(1 for day in self.closed if start <= day <= end)
 
     @property
     def closed_weekdays(self) -> int:
@@ -257,7 +259,7 @@ def daily_rate(service: Service, day: dt.date, school_year_days: int) -> Fractio
     if service.per == "year":
         return amount / school_year_days
     assert service.start and service.end  # the case reader requires them for a total
-    return amount / max(1, _weekdays(service.start, service.end))
+    return amount / max(1, weekdays(service.start, service.end))
 
 
 def group_incidents(incidents: Iterable[Incident]) -> tuple[IncidentGroup, ...]:
@@ -513,7 +515,7 @@ def _stretch_warning_days(service: Service, school_year_days: int) -> int:
     elif service.times and service.per == "year":
         spacing = Fraction(school_year_days, service.times)
     elif service.times and service.start and service.end:
-        spacing = Fraction(_weekdays(service.start, service.end), service.times)
+        spacing = Fraction(weekdays(service.start, service.end), service.times)
     else:  # a yearly or overall total without sessions: assume it is given weekly
         spacing = Fraction(FULL_WEEK)
     return max(LONG_STRETCH_SCHOOL_DAYS, -(-2 * spacing // 1))
@@ -682,7 +684,7 @@ def _has_closed_week(calendar_: SchoolCalendar, gap: ServiceGap) -> bool:
     # Week by week: a week counts when one of its weekdays falls inside the dates.
     return any(
         monday not in weeks_with_school
-        and _weekdays(max(monday, start), min(monday + dt.timedelta(days=6), end)) > 0
+        and weekdays(max(monday, start), min(monday + dt.timedelta(days=6), end)) > 0
         for monday in _mondays(start, end)
     )
 
@@ -1041,7 +1043,7 @@ def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
         yield start + dt.timedelta(days=offset)
 
 
-def _weekdays(start: dt.date, end: dt.date) -> int:
+def weekdays(start: dt.date, end: dt.date) -> int:
     """Monday-to-Friday days from `start` to `end`, both included (0 when end < start)."""
     if end < start:
         return 0
@@ -1054,7 +1056,7 @@ def _weekdays(start: dt.date, end: dt.date) -> int:
 @cache
 def _weekdays_in_month(year: int, month: int) -> int:
     next_month = dt.date(year + month // 12, month % 12 + 1, 1)
-    return _weekdays(dt.date(year, month, 1), next_month - dt.timedelta(days=1))
+    return weekdays(dt.date(year, month, 1), next_month - dt.timedelta(days=1))
 
 
 def _monday(day: dt.date) -> dt.date:

@@ -33,6 +33,7 @@ from builder.gap import (
     compute_gap,
     report_table,
     rounded,
+    weekdays,
 )
 from builder.i18n import long_date, number, plural, text
 from builder.jurisdictions import get_state
@@ -138,6 +139,8 @@ def reply_date(today: dt.date, days: int = REPLY_DAYS) -> dt.date:
 
 def mailto_url(letter: Letter) -> str | None:
     """A mailto: link with recipient, cc, subject and body, or None when too long for one."""
+    if len(letter.body) > MAILTO_LIMIT:
+        return None  # quoting never shortens it: skip the work, on every keystroke
     fields = [f"subject={quote(letter.subject)}", f"body={quote(letter.body)}"]
     cc = ",".join(person.email for person in letter.cc if person.email)
     if cc:
@@ -175,9 +178,9 @@ def dates_without_service(gap: ServiceGap) -> tuple[DateRange, ...] | None:
     unlogged: list[DateRange] = []
     for run, school_days in zip(runs, lengths, strict=False):
         # Days off inside the run might all fall in one part of it: count them against each.
-        closed = _weekdays(run.start, run.end) - school_days
+        closed = weekdays(run.start, run.end) - school_days
         for part in _split(run, [day for day in logged if day in run]):
-            if _weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
+            if weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
                 unlogged.append(part)
     return tuple(sorted([*missed, *unlogged], key=lambda run: run.start))
 
@@ -193,14 +196,6 @@ def _split(run: DateRange, cuts: list[dt.date]) -> list[DateRange]:
     if start <= run.end:
         parts.append(DateRange(start, run.end))
     return parts
-
-
-def _weekdays(start: dt.date, end: dt.date) -> int:
-    return sum(
-        1
-        for offset in range((end - start).days + 1)
-        if (start + dt.timedelta(days=offset)).weekday() < 5
-    )
 
 
 def partial_sessions(gap: ServiceGap) -> tuple[LogEntry, ...] | None:

@@ -7,6 +7,7 @@ that change (the letter, the results) with these same functions.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 from collections.abc import Mapping
@@ -326,8 +327,11 @@ def _chart(report: GapReport, language: str) -> dict[str, Any]:
 
 
 def letter_download_href(letter: Letter) -> str:
-    """The data: URL the Download link carries, so it works before and without Python."""
-    return "data:text/plain;charset=utf-8," + quote(letter.text, safe="")
+    """The data: URL the Download link carries, so it works before and without Python. In
+    base64, which is encoded at C speed, where percent-encoding is a Python loop over every
+    byte of the letter, on every keystroke."""
+    encoded = base64.b64encode(letter.text.encode("utf-8")).decode("ascii")
+    return "data:text/plain;charset=utf-8;base64," + encoded
 
 
 @cache

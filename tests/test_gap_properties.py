@@ -21,7 +21,15 @@ from builder.case import (
     Received,
     Service,
 )
-from builder.gap import GapReport, ServiceGap, compute_gap, report_to_dict, rounded
+from builder.gap import (
+    GapReport,
+    SchoolCalendar,
+    ServiceGap,
+    compute_gap,
+    report_to_dict,
+    rounded,
+    weekdays,
+)
 from builder.i18n import text
 
 DAY0 = dt.date(2026, 8, 3)  # a Monday
@@ -241,3 +249,14 @@ def test_a_week_without_school_is_named_exactly_when_one_falls_in_a_weekly_servi
         )
     named = text("gap.assume_closed_weeks") in report.assumptions
     assert named == expected
+
+
+@given(date_ranges(SPAN), st.lists(date_ranges(14), max_size=4), date_ranges(SPAN))
+def test_counting_school_days_agrees_with_listing_them(
+    period: DateRange, no_school: list[DateRange], window: DateRange
+) -> None:
+    calendar = SchoolCalendar(period, no_school)
+    assert calendar.count(window) == len(tuple(calendar.days(window)))
+    length = (window.end - window.start).days + 1
+    every_day = (window.start + dt.timedelta(days=n) for n in range(length))
+    assert weekdays(window.start, window.end) == sum(1 for d in every_day if d.weekday() < 5)
