@@ -32,9 +32,8 @@ def compile_archive(source_zip: str, output_zip: str) -> None:
     _write(output_zip, _compiled(entries, lambda name: name.endswith(SOURCE)))
 
 
-def compile_stdlib(output_zip: str, imported: Iterable[str]) -> list[str]:
-    """Replace by their bytecode the standard library's modules named in `imported`; returns
-    their names in the zip."""
+def compile_stdlib(output_zip: str, imported: Iterable[str]) -> None:
+    """Replace by their bytecode the standard library's modules named in `imported`."""
     stdlib_zip = next(entry for entry in sys.path if entry.endswith(".zip"))
     prefix = f"{stdlib_zip}/"
     origins = (getattr(sys.modules[name].__spec__, "origin", None) for name in imported)
@@ -42,7 +41,6 @@ def compile_stdlib(output_zip: str, imported: Iterable[str]) -> list[str]:
     with zipfile.ZipFile(stdlib_zip) as stdlib:
         entries = {info.filename: (info, stdlib.read(info)) for info in stdlib.infolist()}
     _write(output_zip, _compiled(entries, files.__contains__))
-    return sorted(files)
 
 
 def _compiled(
