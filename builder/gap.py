@@ -30,7 +30,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from builder.case import Case, DateRange, Incident, LogEntry, Service
@@ -180,13 +180,40 @@ class GapReport:
         return " ".join(self.sentences)
 
 
-def compute_gap(case: Case) -> GapReport:
-    """The gap for every service of the case over its period, and in total."""
+@dataclass(frozen=True)
+class Schedule:
+    """What the minutes depend on: the school calendar and the services. Its service gaps are
+    the long part of the work; a page keeps them while the reader types anything else (a name, a
+    letter's facts), since equal schedules give equal gaps."""
+
+    period: DateRange | None
+    no_school: tuple[DateRange, ...]
+    school_year_days: int
+    services: tuple[Service, ...]
+
+    @classmethod
+    def of(cls, case: Case) -> Schedule:
+        return cls(case.period, case.no_school, case.school_year_days, case.services)
+
+    @cached_property
+    def calendar(self) -> SchoolCalendar | None:
+        return SchoolCalendar(self.period, self.no_school) if self.period else None
+
+    @cached_property
+    def gaps(self) -> tuple[ServiceGap, ...]:
+        """Each service's gap over the period, worked out day by day."""
+        return tuple(
+            _service_gap(service, self.calendar, self.school_year_days) for service in self.services
+        )
+
+
+def compute_gap(case: Case, schedule: Schedule | None = None) -> GapReport:
+    """The gap for every service of the case over its period, and in total. `schedule`, if
+    given, is one equal to the case's, kept with its gaps already worked out."""
+    schedule = Schedule.of(case) if schedule is None else schedule
     language = case.language
-    calendar_ = SchoolCalendar(case.period, case.no_school) if case.period else None
-    gaps = tuple(
-        _service_gap(service, calendar_, case.school_year_days) for service in case.services
-    )
+    calendar_ = schedule.calendar
+    gaps = schedule.gaps
     child = case.child.name or text("gap.your_child", language)
     labels = _labels(gaps, language)
     return GapReport(
@@ -199,7 +226,7 @@ def compute_gap(case: Case) -> GapReport:
         missed_minutes=sum((gap.missed_minutes for gap in gaps), Fraction(0)),
         student_absent_minutes=sum(gap.student_absent_minutes for gap in gaps),
         owed_minutes=sum((gap.owed_minutes for gap in gaps), Fraction(0)),
-        assumptions=tuple(_assumptions(case, calendar_, gaps, language)),
+        assumptions=tuple(_assumptions(case.school_year_days, calendar_, gaps, language)),
         warnings=tuple(_warnings(gaps, labels, language)),
         sentences=tuple(_sentence(gap, child, language) for gap in gaps if gap.window),
         incidents=group_incidents(case.incidents),
@@ -587,7 +614,7 @@ def _sentence(gap: ServiceGap, child: str, language: str) -> str:
 
 
 def _assumptions(
-    case: Case,
+    school_year_days: int,
     calendar_: SchoolCalendar | None,
     gaps: tuple[ServiceGap, ...],
     language: str,
@@ -628,7 +655,7 @@ def _assumptions(
             amount=plural("unit.minute", with_times.minutes * with_times.times, language),
             unit=text(f"service.total_per_{with_times.per}", language),
         )
-    yield from _unit_assumptions(case, calendar_, counted, language)
+    yield from _unit_assumptions(school_year_days, calendar_, counted, language)
     if any(gap.service.received is not None and not gap.from_log for gap in counted):
         yield text("gap.assume_count", language)
     nothing = [gap.service.name for gap in counted if not gap.from_log and not gap.service.received]
@@ -639,7 +666,7 @@ def _assumptions(
 
 
 def _unit_assumptions(
-    case: Case, calendar_: SchoolCalendar, counted: list[ServiceGap], language: str
+    school_year_days: int, calendar_: SchoolCalendar, counted: list[ServiceGap], language: str
 ) -> Iterator[str]:
     units = {gap.service.per for gap in counted}
     if "week" in units:
@@ -652,7 +679,7 @@ def _unit_assumptions(
     if "month" in units:
         yield text("gap.assume_per_month", language)
     if "year" in units:
-        yield text("gap.assume_per_year", language, year_days=number(case.school_year_days))
+        yield text("gap.assume_per_year", language, year_days=number(school_year_days))
     if "total" in units:
         yield text("gap.assume_per_total", language)
 

@@ -32,7 +32,7 @@ from builder.form_document import (
     set_path,
     without_blanks,
 )
-from builder.gap import GapReport, compute_gap
+from builder.gap import GapReport, Schedule, compute_gap
 from builder.i18n import text
 from builder.letters import mailto_url, render_letter
 from builder.meeting_sheet import meeting_sheet
@@ -89,6 +89,8 @@ class Session:
         self.started = False
         # What the page was last sent, so an answer carries only what changed.
         self.shown: dict[str, Any] = {}
+        # The case's schedule, kept with its service gaps while typing elsewhere reuses them.
+        self.schedule: Schedule | None = None
 
     def handle(self, message: dict[str, Any]) -> dict[str, Any]:
         """Apply what the reader did; what the page should show now."""
@@ -311,9 +313,15 @@ class Session:
             if answer.forms_to_redraw in ("", section)
         ]
 
+    def kept_schedule(self, case: Case) -> Schedule:
+        schedule = Schedule.of(case)
+        if schedule != self.schedule:
+            self.schedule = schedule
+        return self.schedule
+
     def render(self, page: Page, case: Case, today: dt.date) -> dict[str, Any]:
         """Letters, results, timeline, sheet and state summary, each only when it changed."""
-        report = compute_gap(case)
+        report = compute_gap(case, self.kept_schedule(case))
         fresh: dict[str, Any] = {
             "notes": {
                 "letter": text("letter.yours_note" if self.touched else "letter.example_note"),

@@ -80,6 +80,22 @@ def test_a_typed_value_reaches_the_letter_and_only_what_changed_is_sent(session:
     assert "notes" not in again
 
 
+def test_typing_outside_the_schedule_reuses_its_gaps_and_a_service_change_renews_them(
+    session: Session,
+) -> None:
+    case = {"period.start": "2026-09-01", "period.end": "2026-10-30"}
+    service = {"services.0.name": "Speech", "services.0.minutes": "30", "services.0.per": "week"}
+    ask(session, fields=[[path, value] for path, value in {**case, **service}.items()])
+    assert session.schedule is not None
+    gaps = session.schedule.gaps
+    answer = ask(session, fields=[["child.name", "Mia"]])
+    assert session.schedule.gaps is gaps, "the minutes do not depend on the child's name..."
+    assert "Mia" in answer["gaps"]["iep-2"], "...but the results' sentence names the child"
+    ask(session, fields=[["services.0.minutes", "45"]])
+    assert session.schedule.gaps is not gaps
+    assert session.schedule.gaps == compute_gap(session.case()).services, "as worked out afresh"
+
+
 def test_a_bad_value_is_kept_and_explained_beside_its_field(session: Session) -> None:
     answer = ask(session, fields=[["services.0.minutes", "thirty"]])
     assert answer["problems"]["services.0.minutes"] == text("case.not_whole_number")
