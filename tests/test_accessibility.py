@@ -133,6 +133,11 @@ def axe_violations(page: Any) -> list[str]:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(AXE.read_text(encoding="utf-8"))
     page.evaluate("document.querySelectorAll('details:not([open])').forEach(d => d.open = true)")
+    # Tools off screen are not drawn (content-visibility): draw them all, so every one is checked.
+    page.evaluate(
+        "document.querySelectorAll('.iep-widget')"
+        ".forEach(widget => widget.style.contentVisibility = 'visible')"
+    )
     # A colour caught halfway through a transition (the header's title fading in) is not the
     # colour a reader sees: let finite animations finish first.
     page.evaluate(

@@ -10,6 +10,7 @@ from typing import Any
 from urllib.parse import unquote
 
 import pytest
+from playwright.sync_api import expect
 
 from builder.case import load_case
 from builder.case import loads_case as parse
@@ -334,7 +335,9 @@ def test_marking_a_letter_sent_puts_it_on_the_timeline_and_in_the_next_letter(
     assert page.locator('[data-path="letters_sent.0.letter"]').input_value() == (
         "case-manager-note"
     )
-    assert "Meeting sheet" in page.locator('[data-widget="meeting-sheet"]').inner_text()
+    sheet = page.locator('[data-widget="meeting-sheet"]')
+    sheet.scroll_into_view_if_needed()  # a tool off screen is not drawn until the reader nears it
+    expect(sheet).to_contain_text("Meeting sheet", use_inner_text=True)
 
 
 def test_the_case_is_stored_only_when_remembered_and_forget_clears_it(
@@ -436,6 +439,8 @@ def test_a_letter_too_long_for_a_mail_link_offers_copy_instead(
     page = open_builder(visit, site, "guide/file-a-state-complaint/")
     email = page.locator('[data-widget="letter"] [data-action="email"]').first
     assert email.get_attribute("aria-disabled") == "true", "the complaint is long"
+    email.scroll_into_view_if_needed()
+    expect(email).to_be_in_viewport()  # the tool, drawn once near the screen, has its place
     email.click(force=True)  # a link marked aria-disabled still takes a click
     message = page.locator('[data-widget="letter"] [data-role="message"]').first
     assert "too long for an email link" in message.text_content()
