@@ -171,6 +171,8 @@ def test_a_printed_complaint_is_the_letter_alone_on_letter_paper(
                 assert not element.is_visible(), f"{hidden} is printed"
         body = widget.locator('[data-role="body"]')
         assert body.is_visible() and "Daniel Alvarez" in body.text_content()
+        drawn = "w => getComputedStyle(w).contentVisibility"
+        assert widget.evaluate(drawn) == "visible", "printed even when it was off screen"
         stray = page.evaluate(
             """w => {
               const paper = w.querySelector('[data-role="letter"]');
