@@ -247,10 +247,10 @@ class SchoolCalendar:
         closing: list[DateRange] = []
         for days_off in self.no_school:
             start, end = max(days_off.start, period.start), min(days_off.end, period.end)
-            weekdays = [day for day in _dates(start, end) if day.weekday() < FULL_WEEK]
-            if weekdays:
+            weekdays_off = [day for day in _dates(start, end) if day.weekday() < FULL_WEEK]
+            if weekdays_off:
                 closing.append(DateRange(start, end, days_off.label))
-            closed.update(weekdays)
+            closed.update(weekdays_off)
         self.closed: frozenset[dt.date] = frozenset(closed)
         # The no-school entries that close at least one weekday of the period, cut to it.
         self.closing: tuple[DateRange, ...] = tuple(closing)

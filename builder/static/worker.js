@@ -1,7 +1,7 @@
 // Python, in a Web Worker: Pyodide starts and computes here, so the page is never frozen by it.
-// python.js sends one "start" message with the runtime's, our archive's and the compiled standard
-// library's addresses, then one
-// JSON message per thing the reader did; each gets builder.session.handle's JSON answer, in order.
+// python.js sends one "start" message with the addresses of the runtime, our archive and the
+// compiled standard library, then one JSON message per thing the reader did; each gets
+// builder.session.handle's JSON answer, in order.
 let python = null; // a promise of builder.session.handle
 
 async function start({ pyodide, archive, stdlib }) {
