@@ -28,16 +28,10 @@ FLOOR_PAGE = "bench-floor/"
 RELEASED_FLOOR_PAGE = "bench-floor-released/"
 FLOOR_READY = 'body[data-state="ready"]'
 # The floor's worker: the same self-hosted Pyodide and standard library, started in a module
-# worker as the site's worker.js starts it, then one trivial line of Python; none of our code,
-# archive or imports.
-FLOOR_WORKER = """async function start({ pyodide, stdlib }) {
-  const { loadPyodide } = await import(pyodide);
-  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
-  runtime.runPython("1");
-}
-
-self.addEventListener("message", ({ data }) => {
-  start(data.start).then(
+# worker as the site's worker.js starts it (START_PYODIDE), then one trivial line of Python; none
+# of our code, archive or imports.
+FLOOR_WORKER = """self.addEventListener("message", ({ data }) => {
+  startPyodide(data.start).then((runtime) => runtime.runPython("1")).then(
     () => self.postMessage({ started: true }),
     (error) => self.postMessage({ failed: String(error) }),
   );

@@ -36,6 +36,14 @@ worker.addEventListener("message", ({ data }) => {
 });
 worker.postMessage({ start: { pyodide, stdlib } });
 """
+# Every bench page's worker starts with this: Pyodide started as the site's worker.js starts it,
+# from the self-hosted runtime and the standard library whose addresses the page sent.
+START_PYODIDE = """async function startPyodide({ pyodide, stdlib }) {
+  const { loadPyodide } = await import(pyodide);
+  return loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
+}
+
+"""
 
 
 @dataclass(frozen=True)
@@ -149,10 +157,10 @@ def write_worker_page(
     site: Site, folder: str, worker: str, *, title: str, stdlib: str | None = None
 ) -> str:
     """A bare page of the served site that starts the site's own Pyodide in a module Web Worker
-    running `worker`, as a tool page starts ours; its body gets data-state="ready" (and the
-    worker's result, if any, in data-result) when the worker says Python is up. The worker is
-    sent the address of the site's compiled standard library, or of `stdlib` (relative to the
-    page) if given.
+    running `worker` (after START_PYODIDE), as a tool page starts ours; its body gets
+    data-state="ready" (and the worker's result, if any, in data-result) when the worker says
+    Python is up. The worker is sent the address of the site's compiled standard library, or of
+    `stdlib` (relative to the page) if given.
 
     It is written only into the benchmark's copy of the site, as files (the site's policy allows
     no inline script). Returns its path in the site.
@@ -161,7 +169,7 @@ def write_worker_page(
     page = site.directory / folder
     page.mkdir(parents=True, exist_ok=True)
     (page / "page.js").write_text(PAGE_SCRIPT, encoding="utf-8")
-    (page / "worker.js").write_text(worker, encoding="utf-8")
+    (page / "worker.js").write_text(START_PYODIDE + worker, encoding="utf-8")
     html = (
         "<!doctype html>\n"
         '<html lang="en"><head><meta charset="utf-8">'

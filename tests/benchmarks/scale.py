@@ -62,17 +62,16 @@ for size in {SIZES!r}:
 json.dumps(timings)
 """
 # The compute page's worker, after the constants CASES (file names beside it), ARCHIVE (the site's
-# iep.zip, relative to it) and TIMING (the Python above): Pyodide started as the site's worker.js
-# starts it, our archive and the cases unpacked, then the timings posted back.
+# iep.zip, relative to it) and TIMING (the Python above): Pyodide started (START_PYODIDE), our
+# archive and the cases unpacked, then the timings posted back.
 COMPUTE_WORKER = """async function bytes(url) {
   const response = await fetch(url);
   if (!response.ok) throw new Error(url + ": HTTP " + response.status);
   return new Uint8Array(await response.arrayBuffer());
 }
 
-async function timings({ pyodide, stdlib }) {
-  const { loadPyodide } = await import(pyodide);
-  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
+async function timings(start) {
+  const runtime = await startPyodide(start);
   runtime.unpackArchive(await bytes(new URL(ARCHIVE, import.meta.url)), "zip");
   for (const name of CASES) {
     runtime.FS.writeFile(name, await bytes(new URL(name, import.meta.url)));
