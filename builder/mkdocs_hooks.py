@@ -2,9 +2,11 @@
 
 - on_config: work out the versioned runtime paths the page template needs;
 - on_page_markdown: swap each `<!-- widget: ... -->` line for a token, and render the widget;
-- on_page_content: put the pre-rendered widget's HTML where its token landed (after Markdown, so
-  Markdown never rewrites the widget's HTML, whose letter text keeps its blank lines);
-- on_post_page, on_post_template: add each page's Content-Security-Policy (the site itself only);
+- on_post_page: put the pre-rendered widget's HTML where its token landed, then add the page's
+  Content-Security-Policy (the site itself only). Widgets go in last: Markdown never rewrites
+  their HTML (whose letter text keeps its blank lines), and the site search indexes the guide's
+  words, not the tools' worked example;
+- on_post_template: the same policy for the theme's own pages;
 - on_post_build: copy the self-hosted runtime and the Python archive into the site, then write the
   service worker that keeps the site's files for offline use.
 """
@@ -59,13 +61,9 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     return "\n".join(lines)
 
 
-def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-    for number, widget in enumerate(_rendered.pop(page.file.src_uri, []), start=1):
-        html = html.replace(_token(number), widget)
-    return html
-
-
 def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    for number, widget in enumerate(_rendered.pop(page.file.src_uri, []), start=1):
+        output = output.replace(_token(number), widget)
     return with_content_security_policy(output)
 
 

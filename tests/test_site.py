@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -63,6 +64,19 @@ def test_widgets_are_pre_rendered_with_the_worked_example(site: BuiltSite) -> No
         html
     )
     assert 'data-iep-widget="' not in html, "every widget token was replaced"
+
+
+def test_search_finds_the_guide_and_not_the_tools_worked_example(site: BuiltSite) -> None:
+    index = json.loads((site.directory / "search" / "search_index.json").read_text())
+    texts = {entry["location"]: entry["text"] for entry in index["docs"]}
+    step_page = "guide/write-to-the-case-manager/"
+    on_step_page = " ".join(text for place, text in texts.items() if place.startswith(step_page))
+    assert "case manager" in on_step_page
+    everything = " ".join(texts.values())
+    # The example letter, the calculator's results and the fact forms are not the guide's words.
+    for tool_text in ("Daniel Alvarez", "Dear Ms. Rachel Kim", "Jefferson Elementary"):
+        assert tool_text not in everything
+    assert "California" in everything, "the state list is the guide's own content"
 
 
 def test_python_is_started_from_the_head_only_where_a_tool_is_shown(site: BuiltSite) -> None:
