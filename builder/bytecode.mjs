@@ -11,10 +11,11 @@ const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/` });
 
 // What a tool page imports: Python's start, every module of ours, and what answering a first
 // message imports (a page with one tool of each kind); before bytecode.py's own imports, which
-// the browser never makes.
+// the browser never makes. Meanwhile, the methods dataclasses writes for our classes are kept.
 const source = new Uint8Array(readFileSync(sourceZip));
 pyodide.unpackArchive(source, "zip", { extractDir: "/source" });
 pyodide.runPython("import sys; sys.path.insert(0, '/source')");
+const dataclassCode = pyodide.pyimport("builder.dataclass_code").recording();
 for (const name of pyodide.FS.readdir("/source/builder").filter((n) => n.endsWith(".py"))) {
   pyodide.pyimport(`builder.${name.slice(0, -3)}`);
 }
@@ -24,7 +25,7 @@ const imported = pyodide.runPython("sys.path.pop(0); list(sys.modules)").toJs();
 pyodide.FS.writeFile("/source.zip", source);
 pyodide.FS.writeFile("/bytecode.py", readFileSync(new URL("./bytecode.py", import.meta.url)));
 const bytecode = pyodide.runPython("sys.path.insert(0, '/'); import bytecode; bytecode");
-bytecode.compile_archive("/source.zip", "/archive.zip");
+bytecode.compile_archive("/source.zip", "/archive.zip", dataclassCode);
 bytecode.compile_stdlib("/stdlib.zip", imported);
 writeFileSync(archiveOutput, pyodide.FS.readFile("/archive.zip"));
 writeFileSync(stdlibOutput, pyodide.FS.readFile("/stdlib.zip"));

@@ -2,7 +2,8 @@
 bytecode with that Pyodide's own interpreter, so the browser imports modules without compiling
 them on every visit.
 
-- Our archive: every module is replaced by its bytecode.
+- Our archive: every module is replaced by its bytecode, and the methods dataclasses wrote for
+  our classes as bytecode.mjs imported them are added, compiled (builder/dataclass_code.py).
 - Pyodide's standard library, which Pyodide ships as source: the modules Python imports as it
   starts, and those our code imports, are replaced by their bytecode. Compiling them was most of
   Python's start in the browser. The other modules stay source, to keep the download small; one
@@ -15,21 +16,27 @@ with their entries sorted, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import marshal
 import py_compile
 import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from types import CodeType
 
 SOURCE = ".py"
+DATACLASS_CODE = "builder/dataclass-code.marshal"
 
 
-def compile_archive(source_zip: str, output_zip: str) -> None:
-    """Replace every module of our archive by its bytecode."""
+def compile_archive(source_zip: str, output_zip: str, dataclass_code: dict[str, CodeType]) -> None:
+    """Replace every module of our archive by its bytecode, and add the methods dataclasses
+    wrote for our classes, compiled (builder/dataclass_code.py reads them)."""
     with zipfile.ZipFile(source_zip) as source:
         entries = {info.filename: (info, source.read(info)) for info in source.infolist()}
-    _write(output_zip, _compiled(entries, lambda name: name.endswith(SOURCE)))
+    entries = _compiled(entries, lambda name: name.endswith(SOURCE))
+    entries[DATACLASS_CODE] = (zipfile.ZipInfo(DATACLASS_CODE), marshal.dumps(dataclass_code))
+    _write(output_zip, entries)
 
 
 def compile_stdlib(output_zip: str, imported: Iterable[str]) -> None:

@@ -14,6 +14,8 @@ async function start({ pyodide, archive, stdlib }) {
   // Our copy of the standard library, compiled at build time (builder/bytecode.py).
   const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
   runtime.unpackArchive(await code, "zip");
+  // Our classes' methods, compiled at build time: Python need not compile them now.
+  runtime.pyimport("builder.dataclass_code").use_compiled();
   return runtime.pyimport("builder.session").handle;
 }
 
