@@ -120,13 +120,21 @@ class Runtime:
     def python_dir(self) -> str:
         return f"assets/py/{self.archive_hash}"
 
-    def template_paths(self) -> dict[str, str]:
+    def template_paths(self) -> dict[str, str | list[str]]:
         """The URLs the page template needs (relative to the site root)."""
         return {
             "widgets_js": f"{self.python_dir}/widgets.js",
             "python_js": f"{self.python_dir}/python.js",
             "pyodide": f"{self.pyodide_dir}/pyodide.mjs",
+            "worker_files": self.worker_files(),
         }
+
+    def worker_files(self) -> list[str]:
+        """Every file Python's worker loads as it starts (the page's own scripts aside)."""
+        return [
+            *(f"{self.pyodide_dir}/{name}" for name in PYODIDE_FILES),
+            *(f"{self.python_dir}/{name}" for name in ("worker.js", "iep.zip", STDLIB)),
+        ]
 
     def write(self, site_dir: Path) -> None:
         """Copy the runtime into the built site, with our archive and the tools' scripts."""

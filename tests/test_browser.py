@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from builder.case import load_case
 from builder.case import loads_case as parse
 from builder.gap import compute_gap, report_to_dict
+from builder.site_build import Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
 
 pytestmark = pytest.mark.browser
@@ -252,6 +253,35 @@ def test_the_log_goes_out_and_comes_back_as_csv(
         page.locator('[data-action="csv-export"][data-service="0"]').click()
     exported = Path(download.value.path()).read_text()
     assert "2026-10-06,30" in exported and "provider_absent" in exported
+
+
+def test_the_home_page_fetches_what_python_loads_ahead_and_runs_none_of_it(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = visit.page
+    page.goto(site.url)
+    page.wait_for_load_state("networkidle")
+    fetched = {url.removeprefix(site.url) for url in visit.requests}
+    assert set(Runtime.from_node_modules().worker_files()) <= fetched
+    assert [worker.url for worker in page.workers if "/assets/py/" in worker.url] == []
+    assert visit.errors == []
+
+
+def test_the_home_page_fetches_nothing_ahead_with_data_saver_on(
+    browser: Any, site: BuiltSite
+) -> None:
+    context = browser.new_context(service_workers="block")
+    context.add_init_script(
+        script="Object.defineProperty(navigator, 'connection', { value: { saveData: true } });"
+    )
+    requests: list[str] = []
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(site.url)
+    page.wait_for_load_state("networkidle")
+    context.close()
+    assert [url for url in requests if "/assets/runtime/" in url] == []
+    assert [url for url in requests if url.endswith("/iep.zip")] == []
 
 
 def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: BuiltSite) -> None:

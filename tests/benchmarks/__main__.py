@@ -313,6 +313,11 @@ def _transfer_rows(results: Results, browser: Browser, site: Site) -> None:
         if offline.requests:
             results.add(Row(section, f"{name} offline copy, gzip", "KB", [offline.gzipped / KB]))
             results.add(Row(section, f"{name} offline copy, raw", "KB", [offline.raw / KB]))
+    ahead = transfer.tool_page_after_home(browser, site)
+    name = f"{transfer.WIDGET_PAGE} after the home page"
+    note = "the home page fetched Python's files ahead; a profile with a disk cache"
+    results.add(Row(section, f"{name}, gzip", "KB", [ahead.gzipped / KB], note=note))
+    results.add(Row(section, f"{name}, requests", "", [float(ahead.requests)]))
     unused = transfer.never_requested(site, widget)
     results.details["runtime_files_never_requested"] = unused
     results.details["widget_page_requests"] = list(widget.page.paths)

@@ -9,13 +9,16 @@ pays for it too.
 from __future__ import annotations
 
 import gzip
+import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from playwright.sync_api import Browser, Request
 
-from tests.benchmarks.harness import Site, fresh_context, settle, wait_ready
+from tests.benchmarks.harness import PROBES, Site, fresh_context, settle, wait_ready
+from tests.conftest import chromium_path
+from tests.site import CHROMIUM_FLAGS
 
 READING_PAGE = "glossary/"
 WIDGET_PAGE = "guide/get-specific/"
@@ -60,6 +63,34 @@ def page_transfer(browser: Browser, site: Site, path: str, *, widget: bool) -> T
             if request.service_worker is not None and request.sizes()["responseBodySize"] > 0
         ]
     return Transfer(_files(site, by_page), _files(site, by_worker))
+
+
+def tool_page_after_home(browser: Browser, site: Site) -> Files:
+    """What a tool page still downloads when the reader came from the home page, which has the
+    browser fetch Python's files ahead. In a browser profile of its own, with a disk cache as a
+    regular profile has: a private context's cache is too small to keep Pyodide's 9.6 MB file."""
+    with tempfile.TemporaryDirectory() as profile:
+        context = browser.browser_type.launch_persistent_context(
+            profile, executable_path=chromium_path(), args=list(CHROMIUM_FLAGS)
+        )
+        context.add_init_script(script=PROBES)
+        try:
+            page = context.new_page()
+            page.goto(site.url)
+            page.wait_for_load_state("networkidle")  # the home page's fetches are done
+            requests: list[Request] = []
+            context.on("requestfinished", lambda request: requests.append(request))
+            page.goto(site.url + WIDGET_PAGE)
+            wait_ready(page)
+            page.wait_for_load_state("networkidle")
+            downloaded = [
+                request.url
+                for request in requests
+                if request.service_worker is None and request.sizes()["responseBodySize"] > 0
+            ]
+        finally:
+            context.close()
+    return _files(site, list(dict.fromkeys(downloaded)))
 
 
 def _files(site: Site, urls: list[str]) -> Files:
