@@ -442,6 +442,7 @@ function fetchRuntimeAhead() {
 
 if (document.readyState === "complete") fetchRuntimeAhead();
 else window.addEventListener("load", fetchRuntimeAhead, { once: true });
+
 if (window.document$ && typeof window.document$.subscribe === "function") {
   window.document$.subscribe(pageShown);
 } else {

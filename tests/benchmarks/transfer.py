@@ -1,5 +1,6 @@
 """Bytes a first visit transfers, raw and gzip-compressed, and which runtime files a tool page
-really requests (the rest of what the site ships never runs).
+really requests (the rest of what the site ships never runs); and what a tool page still
+downloads after the home page has had the browser fetch Python's files ahead.
 
 A first visit registers the service worker that keeps the site for offline use (when the site has
 one); what it downloads after the page has loaded is counted apart, since the reader's data plan
