@@ -64,7 +64,9 @@ def test_the_browser_uses_the_compiled_methods(tmp_path: Path) -> None:
     make_point()
     # The file's code for __repr__ gives every Point a different repr, so its use shows.
     [source] = [source for source in recorded if "(x=" in source]
-    compiled = dict(recorded, **{source: compile(source.replace("(x=", "(marked, x="), "", "exec")})
+    compiled = dict(
+        recorded, **{source: compile(source.replace("(x=", "(marked, x="), "<string>", "exec")}
+    )
     path = tmp_path / "code.marshal"
     path.write_bytes(marshal.dumps(compiled))
     dataclass_code.use_compiled(path)
