@@ -3,6 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
+# The site's JavaScript, checked with ESLint (eslint.config.mjs).
+JS := builder/static builder/bytecode.mjs tests/benchmarks/probes.js eslint.config.mjs
+ESLINT := node_modules/.bin/eslint
 HOST := 127.0.0.1
 PORT := 8000
 
@@ -40,6 +43,7 @@ serve: build
 test: setup browser
 	$(PY) -m ruff check builder tests
 	$(PY) -m mypy
+	$(ESLINT) $(JS)
 	$(PY) -m pytest
 
 # Timings of what a parent feels, next to the targets (never asserted): BENCH_ARGS=--quick for 2 runs.
@@ -50,6 +54,7 @@ lint: setup
 	$(PY) -m ruff check builder tests
 	$(PY) -m ruff format --check builder tests
 	$(PY) -m mypy
+	$(ESLINT) $(JS)
 
 clean:
 	rm -rf site .pytest_cache .mypy_cache .ruff_cache
