@@ -37,6 +37,7 @@ BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
 # Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
 STDLIB = "python_stdlib.zip"
+ARCHIVE = "iep.zip"  # our archive: builder/, letters/, Jinja2 and MarkupSafe (python_archive)
 # A first message from a page with one tool of each kind: the standard library's modules that
 # answering it imports are compiled at build time too (bytecode.py).
 FIRST_MESSAGE = {
@@ -133,7 +134,7 @@ class Runtime:
         """Every file Python's worker loads as it starts (the page's own scripts aside)."""
         return [
             *(f"{self.pyodide_dir}/{name}" for name in PYODIDE_FILES),
-            *(f"{self.python_dir}/{name}" for name in ("worker.js", "iep.zip", STDLIB)),
+            *(f"{self.python_dir}/{name}" for name in ("worker.js", ARCHIVE, STDLIB)),
         ]
 
     def write(self, site_dir: Path) -> None:
@@ -144,7 +145,7 @@ class Runtime:
             shutil.copyfile(NODE_MODULES / "pyodide" / name, pyodide / name)
         python = site_dir / self.python_dir
         python.mkdir(parents=True, exist_ok=True)
-        (python / "iep.zip").write_bytes(self.compiled.archive)
+        (python / ARCHIVE).write_bytes(self.compiled.archive)
         (python / STDLIB).write_bytes(self.compiled.stdlib)
         for static in sorted(STATIC.iterdir()):
             if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
