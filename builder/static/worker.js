@@ -13,10 +13,15 @@ async function start({ pyodide, archive, stdlib }) {
   const { loadPyodide } = await import(pyodide);
   // Our copy of the standard library, compiled at build time (builder/bytecode.py).
   const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
+  // Marks of where start-up goes, for the browser's performance tools and `make bench`.
+  performance.mark("iep:pyodide-started");
   runtime.unpackArchive(await code, "zip");
+  performance.mark("iep:archive-unpacked");
   // Our classes' methods, compiled at build time: Python need not compile them now.
   runtime.pyimport("builder.dataclass_code").use_compiled();
-  return runtime.pyimport("builder.session").handle;
+  const { handle } = runtime.pyimport("builder.session");
+  performance.mark("iep:code-imported");
+  return handle;
 }
 
 self.addEventListener("message", ({ data }) => {

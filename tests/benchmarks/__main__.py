@@ -214,6 +214,28 @@ def _where_rows(results: Results, runs: list[boot.BootRun]) -> None:
                 note="the page's and its worker's threads",
             )
         )
+    _phase_rows(results, runs)
+
+
+# The marks worker.js makes as Python starts (the floor's worker makes the first one too).
+PHASES = (
+    ("running", "Worker's script running", "the browser started the worker"),
+    ("pyodide-started", "Pyodide started", "downloaded, compiled and Python initialised"),
+    ("archive-unpacked", "Our archive unpacked", ""),
+    ("code-imported", "Our code imported", "then the first answer, drawn: live"),
+)
+
+
+def _phase_rows(results: Results, runs: list[boot.BootRun]) -> None:
+    section = "Where a first visit's start-up goes (worker.js's marks, from navigation start)"
+    for name, loads in (
+        ("step page", [run.widget_cold for run in runs]),
+        ("floor", [run.floor_cold for run in runs]),
+    ):
+        for mark, label, note in PHASES:
+            samples = _known(load.worker_marks.get(mark) for load in loads)
+            if samples:
+                results.add(Row(section, f"{label}, {name}", "ms", samples, note=note))
 
 
 def _blocking_rows(results: Results, runs: list[boot.BootRun]) -> None:

@@ -4,7 +4,7 @@ to the bare-Pyodide floor, and how long the main thread is blocked on the way.""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from playwright.sync_api import Browser, Page
 
@@ -31,12 +31,24 @@ FLOOR_READY = 'body[data-state="ready"]'
 # worker as the site's worker.js starts it (START_PYODIDE), then one trivial line of Python; none
 # of our code, archive or imports.
 FLOOR_WORKER = """self.addEventListener("message", ({ data }) => {
-  startPyodide(data.start).then((runtime) => runtime.runPython("1")).then(
-    () => self.postMessage({ started: true }),
-    (error) => self.postMessage({ failed: String(error) }),
-  );
+  startPyodide(data.start)
+    .then((runtime) => {
+      performance.mark("iep:pyodide-started"); // as worker.js marks it
+      return runtime.runPython("1");
+    })
+    .then(
+      () => self.postMessage({ started: true }),
+      (error) => self.postMessage({ failed: String(error) }),
+    );
 });
 """
+# The Python worker's own clock, and the marks worker.js (and the floor's worker) make as it starts.
+WORKER_MARKS = """() => ({
+  origin: performance.timeOrigin,
+  marks: performance.getEntriesByType("mark")
+    .filter((mark) => mark.name.startsWith("iep:"))
+    .map((mark) => [mark.name.slice(4), mark.startTime]),
+})"""
 
 
 @dataclass(frozen=True)
@@ -52,6 +64,8 @@ class Load:
     letter_frame: float | None = None
     letter_complete: bool = False
     runtime_asked: float | None = None  # the page creates its Python worker
+    # When the worker's script started running, and each mark it made (pyodide-started, ...)
+    worker_marks: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,4 +130,15 @@ def _measure(page: Page, ready: float, cpu: float) -> Load:
         # The letter painted in that frame was the whole pre-rendered letter, and had a box.
         letter_complete=bool(recorded["letterRendered"]) and recorded["letterText"] == final,
         runtime_asked=recorded["workerCreated"],
+        worker_marks=_worker_marks(page),
     )
+
+
+def _worker_marks(page: Page) -> dict[str, float]:
+    """The Python worker's start ("running") and its marks, in ms since the page's navigation."""
+    workers = [worker for worker in page.workers if worker.url.endswith("/worker.js")]
+    if not workers:
+        return {}
+    seen = workers[-1].evaluate(WORKER_MARKS)
+    offset = seen["origin"] - page.evaluate("performance.timeOrigin")
+    return {"running": offset, **{name: offset + time for name, time in seen["marks"]}}
