@@ -61,7 +61,7 @@ def page_transfer(browser: Browser, site: Site, path: str, *, widget: bool) -> T
         by_worker = [
             request.url
             for request in requests
-            if request.service_worker is not None and request.sizes()["responseBodySize"] > 0
+            if request.service_worker is not None and _over_network(request)
         ]
     return Transfer(_files(site, by_page), _files(site, by_worker))
 
@@ -87,11 +87,16 @@ def tool_page_after_home(browser: Browser, site: Site) -> Files:
             downloaded = [
                 request.url
                 for request in requests
-                if request.service_worker is None and request.sizes()["responseBodySize"] > 0
+                if request.service_worker is None and _over_network(request)
             ]
         finally:
             context.close()
     return _files(site, list(dict.fromkeys(downloaded)))
+
+
+def _over_network(request: Request) -> bool:
+    """Whether the response's body came over the network, not from a cache."""
+    return request.sizes()["responseBodySize"] > 0
 
 
 def _files(site: Site, urls: list[str]) -> Files:
