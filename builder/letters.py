@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -179,7 +180,8 @@ def dates_without_service(gap: ServiceGap) -> tuple[DateRange, ...] | None:
     for run, school_days in zip(runs, lengths, strict=False):
         # Days off inside the run might all fall in one part of it: count them against each.
         closed = weekdays(run.start, run.end) - school_days
-        for part in _split(run, [day for day in logged if day in run]):
+        inside = logged[bisect_left(logged, run.start) : bisect_right(logged, run.end)]
+        for part in _split(run, inside):
             if weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
                 unlogged.append(part)
     return tuple(sorted([*missed, *unlogged], key=lambda run: run.start))
