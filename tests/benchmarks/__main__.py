@@ -367,6 +367,15 @@ def _scale_rows(results: Results, runs: list[scale.ScaleRun]) -> None:
         results.add(
             Row(
                 section,
+                f"{size:,}: a keystroke, Pyodide in a worker",
+                "ms",
+                [r.keystroke[size] for r in runs],
+                note="Python's answer to the child's name typed: state complaint and results",
+            )
+        )
+        results.add(
+            Row(
+                section,
                 f"{size:,}: import to results shown",
                 "ms",
                 [r.imported[size] for r in runs],

@@ -24,6 +24,7 @@ from tests.conftest import ROOT
 SIZES = (1, 100, 1_000, 10_000)
 PER_SERVICE = 1_000  # a daily service's log over about four school years
 FIRST_DAY = dt.date(2022, 8, 29)  # a Monday
+TODAY = "2026-11-26"  # after the longest log's last day
 SERVICES = (
     "Speech-language therapy",
     "Occupational therapy",
@@ -41,24 +42,43 @@ COMPUTE_PAGE = "bench-scale"
 IMPORT_PAGE = "guide/get-specific/"
 IMPORT_TIMEOUT_MS = 600_000
 
-# In Pyodide, with the site's own archive: the time compute_gap takes on each case, as JSON (the
-# value runPython returns).
+# In Pyodide, with the site's own archive: the time compute_gap takes on each case, and the time
+# the worker takes to answer a keystroke with that case loaded (the child's name typed, the state
+# complaint and the calculator's results shown), as JSON (the value runPython returns).
 TIMING_PYTHON = f"""import json
 import time
 
 from builder.case import loads_case
 from builder.gap import compute_gap
+from builder.session import Session
 
-timings = {{}}
+PAGE = {{"letters": [{{"id": "letter", "name": "state-complaint"}}], "gaps": ["gap"]}}
+TODAY = "{TODAY}"
+
+
+def milliseconds(work):
+    runs = []
+    for number in range({REPEATS}):
+        start = time.perf_counter()
+        work(number)
+        runs.append((time.perf_counter() - start) * 1000)
+    return runs
+
+
+timings = {{"compute": {{}}, "keystroke": {{}}}}
 for size in {SIZES!r}:
     with open(f"case-{{size}}.json", encoding="utf-8") as source:
-        case = loads_case(source.read())
-    runs = []
-    for _ in range({REPEATS}):
-        start = time.perf_counter()
-        compute_gap(case)
-        runs.append((time.perf_counter() - start) * 1000)
-    timings[str(size)] = runs
+        text = source.read()
+    case = loads_case(text)
+    timings["compute"][str(size)] = milliseconds(lambda _, case=case: compute_gap(case))
+    session = Session()
+    session.handle({{"today": TODAY, "action": "import", "source": text, "page": PAGE}})
+
+    def typed(number, session=session):
+        name = "Sam" + "s" * (number + 1)
+        session.handle({{"today": TODAY, "fields": [["child.name", name]], "page": PAGE}})
+
+    timings["keystroke"][str(size)] = milliseconds(typed)
 json.dumps(timings)
 """
 # The compute page's worker, after the constants CASES (file names beside it), ARCHIVE (the site's
@@ -114,6 +134,7 @@ class ScaleRun:
     cli: dict[int, float]  # ms, `python -m builder gap FILE --json`, process start to exit
     in_process: dict[int, float]  # ms, compute_gap in CPython
     pyodide: dict[int, float]  # ms, compute_gap in Pyodide, in a page's worker
+    keystroke: dict[int, float]  # ms, a keystroke answered in Pyodide, in a page's worker
     imported: dict[int, float]  # ms, the page's import field to the results drawn
 
 
@@ -179,10 +200,12 @@ def write_compute_page(site: Site) -> dict[int, Path]:
 
 
 def scale_run(browser: Browser, site: Site, cases: dict[int, Path]) -> ScaleRun:
+    pyodide = _pyodide_ms(browser, site)
     return ScaleRun(
         cli={size: _cli_ms(path) for size, path in cases.items()},
         in_process={size: _in_process_ms(path) for size, path in cases.items()},
-        pyodide=_pyodide_ms(browser, site),
+        pyodide=pyodide["compute"],
+        keystroke=pyodide["keystroke"],
         imported=_import_ms(browser, site, cases),
     )
 
@@ -204,13 +227,16 @@ def _in_process_ms(case: Path) -> float:
     return statistics.median(runs)
 
 
-def _pyodide_ms(browser: Browser, site: Site) -> dict[int, float]:
+def _pyodide_ms(browser: Browser, site: Site) -> dict[str, dict[int, float]]:
     with fresh_context(browser) as context:
         page = context.new_page()
         page.goto(f"{site.url}{COMPUTE_PAGE}/")
         wait_ready(page, 'body[data-state="ready"]')
-        timings: dict[str, list[float]] = json.loads(page.evaluate("document.body.dataset.result"))
-    return {int(size): statistics.median(runs) for size, runs in timings.items()}
+        timings = json.loads(page.evaluate("document.body.dataset.result"))
+    return {
+        measure: {int(size): statistics.median(runs) for size, runs in by_size.items()}
+        for measure, by_size in timings.items()
+    }
 
 
 def _import_ms(browser: Browser, site: Site, cases: dict[int, Path]) -> dict[int, float]:
