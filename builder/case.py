@@ -700,8 +700,12 @@ class _Reader:
             number = value
         elif isinstance(value, float) and value.is_integer():
             number = int(value)
-        elif isinstance(value, str) and value.strip().isdigit():
-            number = int(value.strip())
+        elif isinstance(value, str) and value.strip().isdecimal():  # isdigit() takes "²" too
+            digits = value.strip().lstrip("0") or "0"
+            if len(digits) > len(str(high)):  # Python refuses to convert thousands of digits
+                self.fail(path, "case.out_of_range", low=low, high=f"{high:,}")
+                return None
+            number = int(digits)
         if number is None:
             self.fail(path, "case.not_whole_number")
             return None

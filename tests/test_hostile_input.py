@@ -75,6 +75,8 @@ HOSTILE = (
     "-5",
     "1e309",
     "99999999999999999999",
+    "9" * 5_000,  # longer than Python converts to a number
+    "²",  # a digit, to str.isdigit, that int() refuses
     "",
     "   ",
     "\t\n",
@@ -264,7 +266,8 @@ def _is_valid(field: Field, value: str) -> bool:
             return False
         return True
     if field.kind == "number":
-        return value.strip().isdigit() and int(value) <= 1000
+        digits = value.strip()
+        return digits.isdecimal() and len(digits.lstrip("0")) <= 4 and int(digits) <= 1000
     if field.kind in CHOICE_KINDS:
         return value in field.options
     return field.kind == "email" and "@" in value and " " not in value.strip()
