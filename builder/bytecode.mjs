@@ -26,6 +26,6 @@ pyodide.FS.writeFile("/source.zip", source);
 pyodide.FS.writeFile("/bytecode.py", readFileSync(new URL("./bytecode.py", import.meta.url)));
 const bytecode = pyodide.runPython("sys.path.insert(0, '/'); import bytecode; bytecode");
 bytecode.compile_archive("/source.zip", "/archive.zip", dataclassCode);
-bytecode.compile_stdlib("/stdlib.zip", imported);
+bytecode.compile_stdlib("/stdlib.zip", imported, "/source.zip");
 writeFileSync(archiveOutput, pyodide.FS.readFile("/archive.zip"));
 writeFileSync(stdlibOutput, pyodide.FS.readFile("/stdlib.zip"));

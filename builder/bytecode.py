@@ -6,8 +6,9 @@ them on every visit.
   our classes as bytecode.mjs imported them are added, compiled (builder/dataclass_code.py).
 - Pyodide's standard library, which Pyodide ships as source: the modules Python imports as it
   starts, and those our code imports, are replaced by their bytecode. Compiling them was most of
-  Python's start in the browser. The other modules stay source, to keep the download small; one
-  that is ever imported is compiled then.
+  Python's start in the browser. The modules that any of those could still import, on a path the
+  build did not take, stay source (compiled if ever imported), to keep the download small; the
+  modules none of them can import are left out (import_closure).
 
 Bytecode alone ("sourceless", module.pyc where module.py was) is smaller than bytecode next to its
 source; tracebacks lose their source lines, which the page never shows. Both zips are written
@@ -16,17 +17,27 @@ with their entries sorted, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import ast
 import marshal
 import py_compile
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from types import CodeType
 
 SOURCE = ".py"
 DATACLASS_CODE = "builder/dataclass-code.marshal"
+# Kept, with all they import, though no import statement may name them (a name starting so):
+IMPORTED_BY_NAME = (
+    "encodings",  # codecs, by their names, as text is encoded or decoded
+    *("pyodide", "_pyodide"),  # Pyodide's own modules, by its JavaScript
+    "_sysconfigdata",  # by sysconfig, under a name it works out
+    *("_strptime", "_pylong"),  # by the interpreter's C code (parsing dates, huge numbers)
+)
+# Reached only from the console's help(), its prompt and its debugger; a worker has no console.
+CONSOLE_ONLY = ("pydoc", "_pyrepl", "pdb")
 
 
 def compile_archive(source_zip: str, output_zip: str, dataclass_code: dict[str, CodeType]) -> None:
@@ -39,15 +50,54 @@ def compile_archive(source_zip: str, output_zip: str, dataclass_code: dict[str, 
     _write(output_zip, entries)
 
 
-def compile_stdlib(output_zip: str, imported: Iterable[str]) -> None:
-    """Replace by their bytecode the standard library's modules named in `imported`."""
+def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) -> None:
+    """Pyodide's standard library as the browser loads it: the modules named in `imported`
+    replaced by their bytecode, the others that any module there (or of our archive,
+    `source_zip`) can ever import left as source, and the rest left out (import_closure)."""
     stdlib_zip = next(entry for entry in sys.path if entry.endswith(".zip"))
+    imported = set(imported)
     prefix = f"{stdlib_zip}/"
     origins = (getattr(sys.modules[name].__spec__, "origin", None) for name in imported)
-    files = {origin[len(prefix) :] for origin in origins if origin and origin.startswith(prefix)}
+    imported_files = {
+        origin[len(prefix) :] for origin in origins if origin and origin.startswith(prefix)
+    }
     with zipfile.ZipFile(stdlib_zip) as stdlib:
         entries = {info.filename: (info, stdlib.read(info)) for info in stdlib.infolist()}
-    _write(output_zip, _compiled(entries, files.__contains__))
+    stdlib_modules = _modules(entries)
+    sources = {
+        name: module
+        for name, module in {**stdlib_modules, **_modules_in(source_zip)}.items()
+        if name in imported or name.partition(".")[0] not in CONSOLE_ONLY
+    }
+    roots = [*imported, *(name for name in sources if name.startswith(IMPORTED_BY_NAME))]
+    needed = import_closure(roots, sources)
+    unused = {_file_of(name, stdlib_modules[name][1]) for name in set(stdlib_modules) - needed}
+    files = {name for name in entries if not name.endswith("/") and name not in unused}
+    # A folder left empty goes too: Python would import it as an empty namespace package.
+    folders = {name[: end + 1] for name in files for end, char in enumerate(name) if char == "/"}
+    kept = {name: entry for name, entry in entries.items() if name in files or name in folders}
+    _write(output_zip, _compiled(kept, imported_files.__contains__))
+
+
+def _modules_in(zip_path: str) -> dict[str, tuple[str, bool]]:
+    with zipfile.ZipFile(zip_path) as archive:
+        return _modules({info.filename: (info, archive.read(info)) for info in archive.infolist()})
+
+
+def _modules(entries: dict[str, tuple[zipfile.ZipInfo, bytes]]) -> dict[str, tuple[str, bool]]:
+    """Each Python module among a zip's entries: its name, its source and whether it is a
+    package."""
+    modules = {}
+    for path, (_, data) in entries.items():
+        if path.endswith(SOURCE):
+            name = path.removesuffix(SOURCE).replace("/", ".")
+            package = name.endswith(".__init__")
+            modules[name.removesuffix(".__init__")] = (data.decode("utf-8"), package)
+    return modules
+
+
+def _file_of(module: str, is_package: bool) -> str:
+    return module.replace(".", "/") + ("/__init__" if is_package else "") + SOURCE
 
 
 def _compiled(
@@ -84,3 +134,85 @@ def _write(output_zip: str, entries: dict[str, tuple[zipfile.ZipInfo, bytes]]) -
             info, data = entries[name]
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
+
+
+def import_closure(roots: Iterable[str], sources: Mapping[str, tuple[str, bool]]) -> set[str]:
+    """The modules of `sources` (module name -> its source, and whether it is a package) that
+    `roots` and what they import can ever import, at any depth. Every import statement counts,
+    wherever it is (in a function, under `try`, for a type checker), as do calls to import a
+    module named in the code, so a module imported only on a rare path is still there."""
+    found: set[str] = set()
+    waiting = list(roots)
+    while waiting:
+        name = waiting.pop()
+        if name in found or name not in sources:
+            continue
+        found.add(name)
+        waiting.extend(_imports(name, *sources[name]))
+    return found
+
+
+def _imports(name: str, source: str, is_package: bool) -> Iterator[str]:
+    """Every module `source` may import: each module named, its packages, and, for `from P
+    import N`, the module P.N in case N is one."""
+    package = name if is_package else name.rpartition(".")[0]
+    body = [node for node in ast.parse(source).body if not _runs_as_script_only(node)]
+    # Imports are statements; only a module that calls an import function needs every node seen.
+    calls = "__import__(" in source or "import_module(" in source
+    for node in ast.walk(ast.Module(body, [])) if calls else _statements(body):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield from _with_packages(alias.name)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node.module or "", node.level, package)
+            yield from _with_packages(base)
+            yield from (f"{base}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Call) and _names_a_module(node):
+            yield from _with_packages(node.args[0].value)  # type: ignore[attr-defined]
+
+
+def _statements(body: Iterable[ast.AST]) -> Iterator[ast.AST]:
+    """Each statement of `body`, and those inside it (in a function, a class, a branch...)."""
+    for node in body:
+        yield node
+        for part in ("body", "orelse", "finalbody", "handlers", "cases"):
+            yield from _statements(getattr(node, part, ()))
+
+
+def _absolute(module: str, level: int, package: str) -> str:
+    if level == 0:
+        return module
+    parts = package.split(".")
+    base = ".".join(parts[: len(parts) - level + 1])
+    return f"{base}.{module}" if module else base
+
+
+def _with_packages(module: str) -> Iterator[str]:
+    parts = module.split(".")
+    yield from (".".join(parts[:end]) for end in range(1, len(parts) + 1))
+
+
+def _names_a_module(call: ast.Call) -> bool:
+    """`__import__("name")` or `importlib.import_module("name")`, the name written out."""
+    function = call.func
+    called = function.attr if isinstance(function, ast.Attribute) else getattr(function, "id", "")
+    return (
+        called in ("__import__", "import_module")
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Constant)
+        and isinstance(call.args[0].value, str)
+    )
+
+
+def _runs_as_script_only(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":`, which runs only when a module is run as a script."""
+    test = node.test if isinstance(node, ast.If) else None
+    return (
+        isinstance(test, ast.Compare)
+        and isinstance(test.left, ast.Name)
+        and test.left.id == "__name__"
+        and any(
+            isinstance(value, ast.Constant) and value.value == "__main__"
+            for value in test.comparators
+        )
+    )
