@@ -223,7 +223,10 @@ def log_from_csv(
     """
     language = language or case.language
     problems: list[Problem] = []
-    rows = list(_rows(source))
+    try:
+        rows = list(_rows(source))
+    except csv.Error:  # a cell longer than any log's (the csv module's limit), say
+        return case, (Problem("", text("csv.unreadable", language)),)
     found = _header(rows)
     if found is None:
         first = next((row for row in rows if any(cell.strip() for cell in row)), None)

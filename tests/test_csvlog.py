@@ -197,6 +197,13 @@ def test_a_file_without_dates_or_minutes_is_explained() -> None:
     assert "Student, Session" in problems[0].message
 
 
+def test_a_file_the_csv_reader_refuses_is_explained() -> None:
+    case = speech_case()
+    kept, problems = log_from_csv("date,minutes\n2026-09-14," + "3" * 200_000 + "\n", case)
+    assert kept == case
+    assert problems[0].message.startswith("This file could not be read as a table")
+
+
 def test_cells_a_spreadsheet_would_run_as_formulas_are_guarded() -> None:
     case = speech_case(log=(LogEntry(dt.date(2026, 10, 5), 30, note='=HYPERLINK("x")'),))
     exported = log_to_csv(case)
