@@ -289,7 +289,7 @@ def parse_json(source: str) -> tuple[object, Problem | None]:
     if _nests_too_deep(source):
         return None, Problem("", text("case.too_deep"))
     try:
-        return json.loads(source), None
+        return json.loads(source.removeprefix("\ufeff")), None  # a byte order mark (Notepad's)
     except json.JSONDecodeError as error:
         return None, Problem("", text("case.not_json", line=error.lineno, column=error.colno))
     except (ValueError, RecursionError):  # a number with thousands of digits

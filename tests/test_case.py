@@ -108,6 +108,12 @@ def test_text_that_is_not_a_case_file_is_explained(source: str) -> None:
     assert "case file" in str(caught.value)
 
 
+def test_a_case_file_saved_with_a_byte_order_mark_is_read(example_document: dict[str, Any]) -> None:
+    """As Windows Notepad saves UTF-8 files."""
+    case = loads_case("\ufeff" + json.dumps(example_document))
+    assert case == load_case(example_document)
+
+
 # -- the schema and the reader list the same fields -----------------------------------------------
 
 
