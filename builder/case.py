@@ -33,6 +33,10 @@ DEFAULT_SCHOOL_YEAR_DAYS = 180
 MAX_MINUTES = 10_000
 MAX_TIMES = 1_000
 MAX_TEXT = 5_000
+# Every date is in these years. A date outside them is a typo, or a year still being typed into a
+# date field (2026 goes by as 0002, 0020 and 0202), and a period running from such a year would have
+# the calculator count centuries of school days on every keystroke.
+YEARS = range(2000, 2100)
 # A case file nests five levels at most (case, services, a service, its log, an entry); anything far
 # deeper is not a case file, and walking it would only exhaust the reader's stack.
 MAX_DEPTH = 12
@@ -673,10 +677,14 @@ class _Reader:
             return None
         if isinstance(value, str) and _looks_like_date(value):
             try:
-                return dt.date.fromisoformat(value.strip())
+                day = dt.date.fromisoformat(value.strip())
             except ValueError:
                 self.fail(path, "case.no_such_date", value=value.strip())
                 return None
+            if day.year not in YEARS:
+                self.fail(path, "case.year_out_of_range", first=YEARS[0], last=YEARS[-1])
+                return None
+            return day
         self.fail(path, "case.not_date")
         return None
 

@@ -108,6 +108,18 @@ def test_text_that_is_not_a_case_file_is_explained(source: str) -> None:
     assert "case file" in str(caught.value)
 
 
+def test_a_year_being_typed_is_set_aside_so_no_period_spans_centuries(
+    example_document: dict[str, Any],
+) -> None:
+    """A date field goes through 0002, 0020 and 0202 as 2026 is typed into it."""
+    example_document["period"]["start"] = "0202-10-05"
+    case, problems = read_case(example_document)
+    assert case.period is None
+    assert [(problem.path, problem.message) for problem in problems] == [
+        ("period.start", "Check the year: this tool takes dates from 2000 to 2099.")
+    ]
+
+
 def test_a_case_file_saved_with_a_byte_order_mark_is_read(example_document: dict[str, Any]) -> None:
     """As Windows Notepad saves UTF-8 files."""
     case = loads_case("\ufeff" + json.dumps(example_document))

@@ -72,6 +72,7 @@ HOSTILE = (
     "\x1b[31mred",
     "2026-02-30",
     "2026-13-01",
+    "0202-09-14",  # 2026 half typed into a date field
     "-5",
     "1e309",
     "99999999999999999999",
@@ -261,10 +262,9 @@ def _is_valid(field: Field, value: str) -> bool:
         return len(value) <= MAX_TEXT
     if field.kind == "date":
         try:
-            dt.date.fromisoformat(value.strip())
+            return 2000 <= dt.date.fromisoformat(value.strip()).year <= 2099
         except ValueError:
             return False
-        return True
     if field.kind == "number":
         digits = value.strip()
         return digits.isdecimal() and len(digits.lstrip("0")) <= 4 and int(digits) <= 1000
