@@ -12,7 +12,7 @@ import datetime as dt
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
@@ -23,7 +23,7 @@ from builder import templating
 from builder.case import Case, load_case
 from builder.complaint import complaint_problems, one_year_check
 from builder.form_document import get_path
-from builder.gap import GapReport, compute_gap, rounded
+from builder.gap import GapReport, Week, compute_gap, rounded
 from builder.i18n import long_date, messages, number, short_date
 from builder.jurisdictions import get_state, load_states
 from builder.letters import (
@@ -267,7 +267,17 @@ def render_gap_results(report: GapReport, *, uid: str, language: str = "en") -> 
     ]
     if len(rows) > 1:
         rows.append({**_row(t["gap.total"], report, report.percent_delivered), "total": True})
-    weeks = [
+    return _template("gap-results.html.j2").render(
+        uid=uid, report=report, rows=rows, weeks_part=_weeks_part(report.weeks, uid, language), t=t
+    )
+
+
+@lru_cache(maxsize=8)
+def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
+    """The week-by-week chart and its table. Kept while the weeks stay the same, as they do
+    while the reader types a name or a letter's facts: a long period has hundreds of weeks."""
+    t = messages(language)
+    rows = [
         {
             "label": short_date(week.monday, language),
             "school_days": week.school_days,
@@ -276,11 +286,10 @@ def render_gap_results(report: GapReport, *, uid: str, language: str = "en") -> 
             if week.delivered_minutes is None
             else number(week.delivered_minutes),
         }
-        for week in report.weeks
+        for week in weeks
     ]
-    return _template("gap-results.html.j2").render(
-        uid=uid, report=report, rows=rows, weeks=weeks, chart=_chart(report, language), t=t
-    )
+    chart = _chart(weeks, language)
+    return _template("gap-weeks.html.j2").render(uid=uid, weeks=rows, chart=chart, t=t)
 
 
 def _row(name: str, result: Any, percent: int | None) -> dict[str, Any]:
@@ -296,16 +305,16 @@ def _row(name: str, result: Any, percent: int | None) -> dict[str, Any]:
     }
 
 
-def _chart(report: GapReport, language: str) -> dict[str, Any]:
+def _chart(weeks: tuple[Week, ...], language: str) -> dict[str, Any]:
     """Bar geometry for the week-by-week chart (the table beside it carries the same numbers)."""
     top = max(
-        [rounded(week.expected_minutes) for week in report.weeks]
-        + [week.delivered_minutes or 0 for week in report.weeks]
+        [rounded(week.expected_minutes) for week in weeks]
+        + [week.delivered_minutes or 0 for week in weeks]
         + [1]
     )
     plot = CHART_HEIGHT - 16
     bars = []
-    for index, week in enumerate(report.weeks):
+    for index, week in enumerate(weeks):
         expected = rounded(week.expected_minutes) * plot // top
         delivered = None if week.delivered_minutes is None else week.delivered_minutes * plot // top
         bars.append(
