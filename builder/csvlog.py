@@ -25,6 +25,7 @@ from builder.case import (
     MAX_TEXT,
     REASONS,
     SETTINGS,
+    YEARS,
     Case,
     LogEntry,
     Problem,
@@ -318,15 +319,20 @@ class _Row:
         us = _US_DATE.fullmatch(value)
         try:
             if iso:
-                return dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
-            if us:
+                day = dt.date(int(iso[1]), int(iso[2]), int(iso[3]))
+            elif us:
                 year = int(us[3]) + (2000 if len(us[3]) == 2 else 0)
-                return dt.date(year, int(us[1]), int(us[2]))
+                day = dt.date(year, int(us[1]), int(us[2]))
+            else:
+                self.fail("date", "csv.not_date", value=value)
+                return None
         except ValueError:
             self.fail("date", "case.no_such_date", value=value)
             return None
-        self.fail("date", "csv.not_date", value=value)
-        return None
+        if day.year not in YEARS:
+            self.fail("date", "case.year_out_of_range", first=YEARS[0], last=YEARS[-1])
+            return None
+        return day
 
     def minutes(self, reason: str | None) -> int | None:
         value = self.cell("minutes").lower()
@@ -339,7 +345,10 @@ class _Row:
         if match is None:
             self.fail("minutes", "csv.not_minutes", value=value)
             return None
-        minutes = int(match[1])
+        digits = match[1].lstrip("0") or "0"
+        # More digits than the limit has are out of range, and Python refuses thousands of them.
+        too_long = len(digits) > len(str(MAX_MINUTES))
+        minutes = MAX_MINUTES + 1 if too_long else int(digits)
         if minutes > MAX_MINUTES:
             self.fail("minutes", "case.out_of_range", low=0, high=f"{MAX_MINUTES:,}")
             return None

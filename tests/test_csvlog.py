@@ -133,6 +133,8 @@ def test_every_bad_row_is_named_by_row_and_column_and_good_rows_are_kept() -> No
         "10/8/2026,30,,Art therapy\n"
         "yesterday,,,Speech-language therapy\n"
         "10/9/2026,30,,Speech-language therapy\n"
+        "10/13/0202,30,,Speech-language therapy\n"
+        f"10/14/2026,{'9' * 5_000},,Speech-language therapy\n"
     )
     case, problems = log_from_csv(source, speech_case())
     assert [problem.path for problem in problems] == [
@@ -142,8 +144,12 @@ def test_every_bad_row_is_named_by_row_and_column_and_good_rows_are_kept() -> No
         "row 6, Service",
         "row 7, Date",
         "row 7, Minutes",
+        "row 9, Date",
+        "row 10, Minutes",
     ]
     assert "not a real date" in problems[0].message
+    assert problems[6].message == "Check the year: this tool takes dates from 2000 to 2099."
+    assert "0 to 10,000" in problems[7].message
     assert "student absent" in problems[2].message
     assert "Speech-language therapy" in problems[3].message
     log = case.services[0].log
