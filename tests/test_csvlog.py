@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import csv
 import dataclasses
 import datetime as dt
+import io
 import json
 from pathlib import Path
 from typing import Any
@@ -80,6 +82,33 @@ def test_any_log_survives_the_round_trip(services: list[tuple[str, list[LogEntry
         )
     )
     assert log_from_csv(log_to_csv(case), case) == (case, ())
+
+
+# Header words, and cells a spreadsheet of any origin could hold.
+cells = st.text(max_size=12) | st.sampled_from(
+    [
+        *("date", "minutes", "reason", "service", "Session date", "Mins", "Status"),
+        *("2026-09-14", "9/14/2026", "2026-02-30", "1/1/0001", "9999-12-31", "30", "-5", "30.5"),
+        *("9" * 5_000, "\uff13\uff10", "\u00b2", "student absent", "=1+1", "\x00", "Speech"),
+    ]
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    header=st.permutations(["date", "minutes", "reason", "service", "note"]),
+    rows=st.lists(st.lists(cells, min_size=1, max_size=6), max_size=6),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+)
+def test_any_table_is_read_without_an_error(
+    header: list[str], rows: list[list[str]], delimiter: str
+) -> None:
+    """Whatever file a reader picks, the import explains it; it never fails."""
+    out = io.StringIO()
+    csv.writer(out, delimiter=delimiter).writerows([header, *rows])
+    case = speech_case()
+    log_from_csv(out.getvalue(), case)
+    log_from_csv(out.getvalue(), case, service="Speech-language therapy")
 
 
 def test_a_parents_spreadsheet_is_read_whatever_its_words() -> None:
