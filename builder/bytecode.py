@@ -31,7 +31,10 @@ SOURCE = ".py"
 DATACLASS_CODE = "builder/dataclass-code.marshal"
 # Kept, with all they import, though no import statement may name them (a name starting so):
 IMPORTED_BY_NAME = (
-    "encodings",  # codecs, by their names, as text is encoded or decoded
+    # Codecs, by their names: the Unicode ones, ASCII and Latin-1 (and those the build saw used).
+    # Python here decodes no other text: the page reads each file as UTF-8 before Python sees it.
+    *("encodings.utf_", "encodings.ascii", "encodings.latin_1"),
+    *("encodings.unicode_escape", "encodings.raw_unicode_escape"),
     *("pyodide", "_pyodide"),  # Pyodide's own modules, by its JavaScript
     "_sysconfigdata",  # by sysconfig, under a name it works out
     *("_strptime", "_pylong"),  # by the interpreter's C code (parsing dates, huge numbers)
