@@ -345,43 +345,33 @@ def _transfer_rows(results: Results, browser: Browser, site: Site) -> None:
     results.details["widget_page_requests"] = list(widget.page.paths)
 
 
+# Each measure of the calculator at scale: its label, the ScaleRun field holding it, a note.
+SCALE_MEASURES = (
+    ("CLI, gap --json", "cli", ""),
+    ("compute_gap, CPython", "in_process", ""),
+    ("compute_gap, Pyodide in a worker", "pyodide", ""),
+    (
+        "a keystroke, Pyodide in a worker",
+        "keystroke",
+        "Python's answer to the child's name typed: state complaint and results",
+    ),
+    (
+        "import to results shown",
+        "imported",
+        "the page's Import field to Python's answer drawn (form, letters, results)",
+    ),
+)
+
+
 def _scale_rows(results: Results, runs: list[scale.ScaleRun]) -> None:
     section = "The calculator at scale (log entries)"
     for size in scale.SIZES:
-        last = size == scale.SIZES[-1]
-        results.add(Row(section, f"{size:,}: CLI, gap --json", "ms", [r.cli[size] for r in runs]))
-        results.add(
-            Row(
-                section, f"{size:,}: compute_gap, CPython", "ms", [r.in_process[size] for r in runs]
-            )
-        )
-        results.add(
-            Row(
-                section,
-                f"{size:,}: compute_gap, Pyodide in a worker",
-                "ms",
-                [r.pyodide[size] for r in runs],
-                below(100, "under 100 ms") if last else None,
-            )
-        )
-        results.add(
-            Row(
-                section,
-                f"{size:,}: a keystroke, Pyodide in a worker",
-                "ms",
-                [r.keystroke[size] for r in runs],
-                note="Python's answer to the child's name typed: state complaint and results",
-            )
-        )
-        results.add(
-            Row(
-                section,
-                f"{size:,}: import to results shown",
-                "ms",
-                [r.imported[size] for r in runs],
-                note="the page's Import field to Python's answer drawn (form, letters, results)",
-            )
-        )
+        for label, measure, note in SCALE_MEASURES:
+            samples = [getattr(run, measure)[size] for run in runs]
+            target = None
+            if measure == "pyodide" and size == scale.SIZES[-1]:
+                target = below(100, "under 100 ms")
+            results.add(Row(section, f"{size:,}: {label}", "ms", samples, target, note))
 
 
 def _known(values: Iterable[float | None]) -> list[float]:
