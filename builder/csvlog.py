@@ -346,13 +346,11 @@ class _Row:
             self.fail("minutes", "csv.not_minutes", value=value)
             return None
         digits = match[1].lstrip("0") or "0"
-        # More digits than the limit has are out of range, and Python refuses thousands of them.
-        too_long = len(digits) > len(str(MAX_MINUTES))
-        minutes = MAX_MINUTES + 1 if too_long else int(digits)
-        if minutes > MAX_MINUTES:
+        # The length first: Python refuses to convert thousands of digits.
+        if len(digits) > len(str(MAX_MINUTES)) or int(digits) > MAX_MINUTES:
             self.fail("minutes", "case.out_of_range", low=0, high=f"{MAX_MINUTES:,}")
             return None
-        return minutes
+        return int(digits)
 
     def choice(
         self, name: str, words: Mapping[str, str], key: str, codes: tuple[str, ...]
