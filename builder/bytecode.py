@@ -39,8 +39,11 @@ IMPORTED_BY_NAME = (
     "_sysconfigdata",  # by sysconfig, under a name it works out
     *("_strptime", "_pylong"),  # by the interpreter's C code (parsing dates, huge numbers)
 )
-# Reached only from the console's help(), its prompt and its debugger; a worker has no console.
-CONSOLE_ONLY = ("pydoc", "_pyrepl", "pdb")
+# Never run in the page's worker, so left out, with what only they import (a name starting so):
+NEVER_RUN_HERE = (
+    *("pydoc", "_pyrepl", "pdb", "pyodide.console"),  # the console's help, prompt and debugger
+    *("multiprocessing", "concurrent.futures.process"),  # other processes: a browser starts none
+)
 
 
 def compile_archive(source_zip: str, output_zip: str, dataclass_code: dict[str, CodeType]) -> None:
@@ -70,7 +73,7 @@ def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) ->
     sources = {
         name: module
         for name, module in {**stdlib_modules, **_modules_in(source_zip)}.items()
-        if name in imported or name.partition(".")[0] not in CONSOLE_ONLY
+        if name in imported or not name.startswith(NEVER_RUN_HERE)
     }
     roots = [*imported, *(name for name in sources if name.startswith(IMPORTED_BY_NAME))]
     needed = import_closure(roots, sources)
