@@ -91,6 +91,8 @@ class Session:
         self.shown: dict[str, Any] = {}
         # The case's schedule, kept with its service gaps while typing elsewhere reuses them.
         self.schedule: Schedule | None = None
+        # The long lists the reader asked to see whole (the forms show a long list's last rows).
+        self.shown_whole: set[str] = set()
 
     def handle(self, message: dict[str, Any]) -> dict[str, Any]:
         """Apply what the reader did; what the page should show now."""
@@ -106,6 +108,8 @@ class Session:
             self.add_row(str(message["list"]), answer)
         elif action == "remove":
             self.remove_row(str(message["item"]), answer)
+        elif action == "show-all":
+            self.show_all(str(message["list"]), answer)
         elif action == "choose-letter":
             self.choose_letter(str(message["widget"]), str(message["letter"]), answer, today)
         elif action == "mark-sent":
@@ -178,6 +182,12 @@ class Session:
         list_path = item_path.rpartition(".")[0]
         answer.focus = f'[data-action="add"][data-list="{list_path}"]'
 
+    def show_all(self, list_path: str, answer: Answer) -> None:
+        """Show every row of a long list; the first of those that were hidden takes the focus."""
+        self.shown_whole.add(list_path)
+        answer.redraw()
+        answer.focus = f'[data-path="{list_path}.0"], [data-path^="{list_path}.0."]'
+
     def choose_letter(self, uid: str, name: str, answer: Answer, today: dt.date) -> None:
         """Show another letter in the builder page's letter widget, with the same facts."""
         answer.widgets[uid] = render_letter_widget(
@@ -208,6 +218,7 @@ class Session:
             answer.say = reason if restored else text("case.import_failed", reason=reason)
             return False
         self.document = as_form_document(data)
+        self.shown_whole.clear()  # another case: its long lists start short again
         self.touched = answer.changed = True
         answer.redraw()
         if problems:
@@ -230,9 +241,10 @@ class Session:
             for row in case_to_dict(updated)["services"]
             if row.get("log") is not None
         }
-        for service in self.document.get("services", []):
+        for number, service in enumerate(self.document.get("services", [])):
             if isinstance(service, dict) and service.get("name") in logs:
                 service["log"] = logs[service["name"]]
+                self.shown_whole.discard(f"services.{number}.log")  # a new log starts short
         answer.changed = True
         answer.redraw()
         count = sum(len(log) for log in logs.values())
@@ -254,6 +266,7 @@ class Session:
     def forget(self, answer: Answer) -> None:
         answer.storage += [("remove", STORAGE_KEY, None), ("remove", DAMAGED_KEY, None)]
         self.document = {"version": 1}
+        self.shown_whole.clear()
         self.touched = self.remember = False
         answer.remember_changed = True
         answer.redraw()
@@ -307,7 +320,14 @@ class Session:
             {
                 "uid": uid,
                 "section": section,
-                "html": render_form(section, self.document, uid=uid, problems=problems, live=True),
+                "html": render_form(
+                    section,
+                    self.document,
+                    uid=uid,
+                    problems=problems,
+                    live=True,
+                    shown_whole=self.shown_whole,
+                ),
             }
             for uid, section in answer.page.forms
             if answer.forms_to_redraw in ("", section)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib.resources import files
@@ -43,6 +43,10 @@ COMPLAINT = "state-complaint"
 NEEDS_FORM = frozenset({"letter", "letter-builder", "gap"})
 CHART_HEIGHT = 120
 CHART_BAR = 10
+# A list of rows longer than this (a long log) shows its last rows only, until the reader asks for
+# all: a page with a thousand rows of fields is slow to draw and to scroll through.
+LONG_LIST = 60
+SHOWN_OF_LONG_LIST = 50
 
 
 @dataclass(frozen=True)
@@ -200,12 +204,14 @@ def render_form(
     uid: str,
     problems: Mapping[str, str] | None = None,
     live: bool = False,
+    shown_whole: Collection[str] = (),
     language: str = "en",
 ) -> str:
     """One part of the form showing what the case document holds: "facts", "calculator", or
     "letter:NAME" (the facts one letter needs beyond the shared ones).
 
-    `live` is for the browser: its buttons work at once (the build's wait for Python).
+    `live` is for the browser: its buttons work at once (the build's wait for Python). A list
+    longer than LONG_LIST shows its last rows only, unless its path is in `shown_whole`.
     """
     t = messages(language)
     titles = {info.name: info.title for info in catalogue()}
@@ -217,6 +223,9 @@ def render_form(
     def count(path: str, minimum: int) -> int:
         found = get_path(document, path)
         return max(minimum, len(found) if isinstance(found, list) else 0)
+
+    def first_shown(path: str, rows: int) -> int:
+        return 0 if rows <= LONG_LIST or path in shown_whole else rows - SHOWN_OF_LONG_LIST
 
     def service_name(index: int) -> str:
         return value(f"services.{index}.name") or t["form.unnamed_service"].format(n=index + 1)
@@ -236,6 +245,7 @@ def render_form(
         options=options,
         value=value,
         count=count,
+        first_shown=first_shown,
         service_name=service_name,
         problems=problems or {},
         live=live,

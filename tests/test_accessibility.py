@@ -11,6 +11,7 @@ checked too.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -200,6 +201,20 @@ def test_axe_finds_no_wcag_22_aa_violation(
 
 
 # -- labels, errors and announcements ---------------------------------------------------------
+
+
+def test_a_long_log_shown_in_part_passes_axe(browser: Any, site: BuiltSite, tmp_path: Path) -> None:
+    case = json.loads(EXAMPLE_CASE.read_text())
+    days = [f"2026-{month:02d}-{day:02d}" for month in (9, 10, 11) for day in range(1, 29)]
+    case["services"][0]["log"] = [{"date": day, "minutes": 30} for day in days]
+    path = tmp_path / "long-log.json"
+    path.write_text(json.dumps(case))
+    with themed_page(browser, site) as page:
+        page.goto(site.url + "guide/get-specific/")
+        wait_until_live(page)
+        page.locator('input[data-action="import"]').first.set_input_files(str(path))
+        page.locator('[data-action="show-all"]').first.wait_for()
+        assert axe_violations(page) == []
 
 
 def accessible_name(field: Any) -> str:

@@ -258,6 +258,32 @@ def test_the_calculator_takes_a_log_edited_from_the_keyboard(visit: Visit, site:
     assert visit.errors == []
 
 
+def test_a_long_log_shows_its_last_entries_and_all_of_them_on_request(
+    visit: Visit, site: BuiltSite, tmp_path: Path
+) -> None:
+    page = open_builder(visit, site, "guide/get-specific/")
+    case = json.loads((CASES / "example.json").read_text())
+    days = [f"2026-{month:02d}-{day:02d}" for month in (9, 10, 11) for day in range(1, 29)]
+    case["services"][0].pop("received", None)
+    case["services"][0]["log"] = [{"date": day, "minutes": 30} for day in days]
+    path = tmp_path / "case.json"
+    path.write_text(json.dumps(case))
+    page.locator('input[data-action="import"]').first.set_input_files(str(path))
+    show_all = page.locator('[data-action="show-all"][data-list="services.0.log"]')
+    show_all.wait_for()
+    settled(page)
+    assert show_all.text_content() == "Show all 84"
+    assert page.locator('[data-path$=".date"][data-path^="services.0.log."]').count() == 50
+    assert page.locator('[data-path="services.0.log.83.date"]').input_value() == "2026-11-28"
+    show_all.focus()
+    page.keyboard.press("Enter")
+    settled(page)
+    assert page.locator('[data-path$=".date"][data-path^="services.0.log."]').count() == 84
+    assert page.evaluate("document.activeElement.dataset.path") == "services.0.log.0.date"
+    assert page.locator('[data-action="show-all"]').count() == 0
+    assert visit.errors == []
+
+
 def test_the_log_goes_out_and_comes_back_as_csv(
     visit: Visit, site: BuiltSite, tmp_path: Path
 ) -> None:

@@ -130,6 +130,28 @@ def test_adding_and_removing_a_row_redraws_the_forms_and_moves_the_focus(
     assert removed["focus"] == '[data-action="add"][data-list="services"]'
 
 
+def test_a_long_log_shows_its_last_rows_until_the_reader_asks_for_all(session: Session) -> None:
+    log = [{"date": f"2026-09-{day:02d}", "minutes": "30"} for day in range(1, 29)] * 3
+    document = {"version": 1, "services": [{"name": "Speech", "minutes": 30, "per": "week"}]}
+    document["services"][0]["log"] = log
+    imported = ask(session, "import", source=json.dumps(document))
+    calculator = next(form["html"] for form in imported["forms"] if form["uid"] == "iep-2")
+    assert 'data-path="services.0.log.83.date"' in calculator, "the last row is shown"
+    assert 'data-path="services.0.log.34.date"' in calculator, "and the 50 before it"
+    assert 'data-path="services.0.log.33.date"' not in calculator
+    assert "The last 50 of 84 are shown here" in calculator
+    assert 'data-action="show-all" data-list="services.0.log"' in calculator
+    assert "Show all 84" in calculator
+    assert len(read_case(without_blanks(session.document))[0].services[0].log or ()) == 84
+    shown = ask(session, "show-all", list="services.0.log")
+    calculator = next(form["html"] for form in shown["forms"] if form["uid"] == "iep-2")
+    assert 'data-path="services.0.log.0.date"' in calculator
+    assert 'data-action="show-all"' not in calculator
+    assert shown["focus"] == '[data-path="services.0.log.0"], [data-path^="services.0.log.0."]'
+    again = ask(session, "import", source=json.dumps(document))
+    assert 'data-action="show-all"' in again["forms"][1]["html"], "another case starts short"
+
+
 def test_remembering_stores_every_change_and_forgetting_erases_it(session: Session) -> None:
     remembered = ask(session, "remember", remember=True)
     assert remembered["storage"][0][:2] == ["set", STORAGE_KEY]

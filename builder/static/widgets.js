@@ -394,7 +394,7 @@ document.addEventListener("click", (event) => {
   const control = event.target.closest("[data-action]");
   const action = control && control.dataset.action;
   if (action === "export" || action === "forget" || action === "csv-export") send({ action });
-  else if (action === "add") send({ action, list: control.dataset.list });
+  else if (action === "add" || action === "show-all") send({ action, list: control.dataset.list });
   else if (action === "remove") send({ action, item: control.dataset.item });
   else if (action === "mark-sent") {
     send({ action, widget: control.closest('[data-widget="letter"]').id });
