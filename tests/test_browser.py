@@ -331,6 +331,33 @@ def test_the_home_page_fetches_nothing_ahead_with_data_saver_on(
     assert [url for url in requests if url.endswith("/iep.zip")] == []
 
 
+# Each worker the page creates, and whether every stylesheet of the page had arrived by then.
+STYLES_AT_EACH_WORKER = """
+window.__stylesAtWorker = [];
+const NativeWorker = window.Worker;
+window.Worker = class extends NativeWorker {
+  constructor(url, options) {
+    const links = [...document.querySelectorAll('link[rel="stylesheet"]')];
+    window.__stylesAtWorker.push([String(url), links.length > 0 && links.every((l) => l.sheet)]);
+    super(url, options);
+  }
+};
+"""
+
+
+def test_python_starts_once_the_page_has_its_styles(visit: Visit, site: BuiltSite) -> None:
+    """So on a slow network Python's download never holds up the page's first paint: the
+    styles arrive late here, as they do on a slow network when the page asks for both at once."""
+    page = visit.page
+    page.add_init_script(script=STYLES_AT_EACH_WORKER)
+    page.route("**/*.css", lambda route: (page.wait_for_timeout(400), route.continue_()))
+    page.goto(site.url + "guide/write-to-the-case-manager/")
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    workers = page.evaluate("window.__stylesAtWorker")
+    assert [styles_in for url, styles_in in workers if url.endswith("/worker.js")] == [True]
+    assert visit.errors == []
+
+
 def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: BuiltSite) -> None:
     page = visit.page
     page.goto(site.url + "glossary/")

@@ -3,8 +3,8 @@
 // Python keeps running with the reader's case in memory.
 //
 // On a page with a tool this module is loaded from <head> (async, tagged data-start) and starts
-// the worker at once, before the page's other scripts run; widgets.js imports the same module,
-// and starts it after an instant navigation to a page with a tool.
+// the worker at the page's first frame; widgets.js imports the same module, and starts it after
+// an instant navigation to a page with a tool.
 const tag = document.querySelector("script[data-pyodide]");
 // Resolved once, against the first page's address: instant navigation keeps this module.
 const runtimeUrl = new URL(tag.dataset.pyodide, document.baseURI).href;
@@ -63,4 +63,10 @@ export async function ask(message) {
   });
 }
 
-if (tag.hasAttribute("data-start")) startPython();
+// From the page's first frame: the browser draws none before the page's styles are in, so
+// Python's download (about 7 MB) never holds up the page's own first paint on a slow network. A
+// tab opened in the background draws no frames, so it starts Python at once.
+if (tag.hasAttribute("data-start")) {
+  if (document.visibilityState === "hidden") startPython();
+  else requestAnimationFrame(() => startPython());
+}
