@@ -33,9 +33,11 @@ class QuietHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving(directory: Path) -> Iterator[tuple[ThreadingHTTPServer, str]]:
+def serving(
+    directory: Path, handler_class: type[SimpleHTTPRequestHandler] = QuietHandler
+) -> Iterator[tuple[ThreadingHTTPServer, str]]:
     """Serve `directory` on a free port of 127.0.0.1; yields the server and its base URL."""
-    handler = functools.partial(QuietHandler, directory=str(directory))
+    handler = functools.partial(handler_class, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
