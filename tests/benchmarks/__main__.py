@@ -188,6 +188,19 @@ def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
         results.add(
             Row(
                 section,
+                f"Pyodide started on the step page / floor live, {cache}",
+                "x",
+                [
+                    w.worker_marks["pyodide-started"] / f.ready
+                    for w, f in zip(widget, floor, strict=True)
+                    if "pyodide-started" in w.worker_marks
+                ],
+                note="before any of our code runs: what the page itself costs Python's start",
+            )
+        )
+        results.add(
+            Row(
+                section,
                 f"CPU ratio step page / floor, {cache}",
                 "x",
                 [w.cpu / f.cpu for w, f in zip(widget, floor, strict=True)],
