@@ -345,16 +345,30 @@ window.Worker = class extends NativeWorker {
 """
 
 
-def test_python_starts_once_the_page_has_its_styles(visit: Visit, site: BuiltSite) -> None:
+# A tab the reader leaves for another before it has drawn its first frame (its styles are late).
+SENT_TO_THE_BACKGROUND = """
+setTimeout(() => document.dispatchEvent(new Event("visibilitychange")), 300);
+"""
+
+
+@pytest.mark.parametrize(
+    ("sent_to_the_background", "styles_in"), [(False, True), (True, False)], ids=["shown", "left"]
+)
+def test_python_starts_once_the_page_has_its_styles(
+    visit: Visit, site: BuiltSite, sent_to_the_background: bool, styles_in: bool
+) -> None:
     """So on a slow network Python's download never holds up the page's first paint: the
-    styles arrive late here, as they do on a slow network when the page asks for both at once."""
+    styles arrive late here, as they do on a slow network when the page asks for both at once.
+    A tab sent to the background first draws no frame, so it starts Python without waiting."""
     page = visit.page
     page.add_init_script(script=STYLES_AT_EACH_WORKER)
-    page.route("**/*.css", lambda route: (page.wait_for_timeout(400), route.continue_()))
+    if sent_to_the_background:
+        page.add_init_script(script=SENT_TO_THE_BACKGROUND)
+    page.route("**/*.css", lambda route: (page.wait_for_timeout(1500), route.continue_()))
     page.goto(site.url + "guide/write-to-the-case-manager/")
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     workers = page.evaluate("window.__stylesAtWorker")
-    assert [styles_in for url, styles_in in workers if url.endswith("/worker.js")] == [True]
+    assert [styles for url, styles in workers if url.endswith("/worker.js")] == [styles_in]
     assert visit.errors == []
 
 

@@ -65,8 +65,12 @@ export async function ask(message) {
 
 // From the page's first frame: the browser draws none before the page's styles are in, so
 // Python's download (about 7 MB) never holds up the page's own first paint on a slow network. A
-// tab opened in the background draws no frames, so it starts Python at once.
+// tab in the background draws no frames, so one opened there, or sent there before its first
+// frame, starts Python at once.
 if (tag.hasAttribute("data-start")) {
   if (document.visibilityState === "hidden") startPython();
-  else requestAnimationFrame(() => startPython());
+  else {
+    requestAnimationFrame(() => startPython());
+    document.addEventListener("visibilitychange", () => startPython(), { once: true });
+  }
 }
