@@ -11,8 +11,10 @@ them on every visit.
   modules none of them can import are left out (import_closure).
 
 Bytecode alone ("sourceless", module.pyc where module.py was) is smaller than bytecode next to its
-source; tracebacks lose their source lines, which the page never shows. Both zips are written
-with their entries sorted, so the same input gives the same bytes.
+source; tracebacks lose their source lines, which the page never shows. The standard library's
+bytecode is compiled as `python -OO` compiles it, without docstrings and asserts: 10% less to
+download, and nothing in the page reads a docstring. Our archive is compiled as written, as it is
+tested. Both zips are written with their entries sorted, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 from types import CodeType
 
 SOURCE = ".py"
+AS_WRITTEN, WITHOUT_DOCSTRINGS = -1, 2  # py_compile's optimisation levels
 DATACLASS_CODE = "builder/dataclass-code.marshal"
 # Kept, with all they import, though no import statement may name them (a name starting so):
 IMPORTED_BY_NAME = (
@@ -51,7 +54,7 @@ def compile_archive(source_zip: str, output_zip: str, dataclass_code: dict[str, 
     wrote for our classes, compiled (builder/dataclass_code.py reads them)."""
     with zipfile.ZipFile(source_zip) as source:
         entries = {info.filename: (info, source.read(info)) for info in source.infolist()}
-    entries = _compiled(entries, lambda name: name.endswith(SOURCE))
+    entries = _compiled(entries, lambda name: name.endswith(SOURCE), AS_WRITTEN)
     entries[DATACLASS_CODE] = (zipfile.ZipInfo(DATACLASS_CODE), marshal.dumps(dataclass_code))
     _write(output_zip, entries)
 
@@ -82,7 +85,7 @@ def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) ->
     # A folder left empty goes too: Python would import it as an empty namespace package.
     folders = {name[: end + 1] for name in files for end, char in enumerate(name) if char == "/"}
     kept = {name: entry for name, entry in entries.items() if name in files or name in folders}
-    _write(output_zip, _compiled(kept, imported_files.__contains__))
+    _write(output_zip, _compiled(kept, imported_files.__contains__, WITHOUT_DOCSTRINGS))
 
 
 def _modules_in(zip_path: str) -> dict[str, tuple[str, bool]]:
@@ -107,20 +110,23 @@ def _file_of(module: str, is_package: bool) -> str:
 
 
 def _compiled(
-    entries: dict[str, tuple[zipfile.ZipInfo, bytes]], wanted: Callable[[str], bool]
+    entries: dict[str, tuple[zipfile.ZipInfo, bytes]],
+    wanted: Callable[[str], bool],
+    optimize: int,
 ) -> dict[str, tuple[zipfile.ZipInfo, bytes]]:
     result = {}
     for name, (info, data) in entries.items():
         if wanted(name):
             compiled = zipfile.ZipInfo(name + "c", date_time=info.date_time)
-            result[compiled.filename] = (compiled, _bytecode(name, data))
+            result[compiled.filename] = (compiled, _bytecode(name, data, optimize))
         else:
             result[name] = (info, data)
     return result
 
 
-def _bytecode(name: str, source: bytes) -> bytes:
-    """The bytecode of one module; it is never checked against a source file (none ships)."""
+def _bytecode(name: str, source: bytes, optimize: int) -> bytes:
+    """The bytecode of one module (a .pyc file), at py_compile's `optimize` level; it is never
+    checked against a source file (none ships)."""
     with tempfile.TemporaryDirectory() as folder:
         module, output = Path(folder, "module.py"), Path(folder, "module.pyc")
         module.write_bytes(source)
@@ -129,6 +135,7 @@ def _bytecode(name: str, source: bytes) -> bytes:
             cfile=str(output),
             dfile=name,
             doraise=True,
+            optimize=optimize,
             invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH,
         )
         return output.read_bytes()

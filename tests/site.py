@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import json
 import os
 import subprocess
 import sys
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from builder.site_build import Runtime
 from tests.conftest import ROOT
 
 # Chromium's flags for tests here: no GPU, and none of its own calls to the network (this machine
@@ -46,6 +48,33 @@ def serving(
     finally:
         server.shutdown()
         server.server_close()
+
+
+# Pyodide under Node, as the browser's worker starts it: the site's own runtime, standard library
+# and archive, then one piece of Python; what its last line gives, printed.
+IN_PYODIDE = """
+import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
+import { readFileSync } from "node:fs";
+const python = await loadPyodide({ stdLibURL: "%(python)s/python_stdlib.zip" });
+python.unpackArchive(new Uint8Array(readFileSync("%(python)s/iep.zip")), "zip");
+console.log(String(python.runPython(%(code)s)));
+"""
+
+
+def run_in_pyodide(site_directory: Path, code: str) -> str:
+    """What the last line of `code` gives, as text, in the built site's own Pyodide (under
+    Node) with the standard library and the archive a tool page loads."""
+    runtime = Runtime.from_node_modules()
+    script = IN_PYODIDE % {
+        "pyodide": site_directory / runtime.pyodide_dir,
+        "python": site_directory / runtime.python_dir,
+        "code": json.dumps(code),
+    }
+    ran = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=False
+    )
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout.strip()
 
 
 def build_site(destination: Path, site_url: str) -> subprocess.CompletedProcess[str]:

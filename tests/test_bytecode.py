@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from textwrap import dedent
 
+import pytest
+
 from builder.bytecode import import_closure
+from tests.conftest import BuiltSite
+from tests.site import run_in_pyodide
 
 
 def modules(**sources: str) -> dict[str, tuple[str, bool]]:
@@ -92,3 +96,15 @@ def test_what_runs_only_as_a_script_does_not_count() -> None:
 def test_a_name_from_a_module_is_not_taken_for_a_module_and_unknown_names_are_ignored() -> None:
     sources = modules(main="from json import loads\nimport sys", json__init="")
     assert import_closure(["main", "builtin_only"], sources) == {"main", "json"}
+
+
+@pytest.mark.site
+def test_the_standard_library_ships_without_docstrings_and_our_archive_as_written(
+    site: BuiltSite,
+) -> None:
+    has_docstring = run_in_pyodide(
+        site.directory,
+        "import json, jinja2, builder.case\n"
+        "[f.__doc__ is not None for f in (json.loads, jinja2.Template, builder.case.read_case)]",
+    )
+    assert has_docstring == "[False, True, True]"

@@ -4,27 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from builder import dataclass_code
-from builder.site_build import Runtime
 from tests.conftest import BuiltSite
+from tests.site import run_in_pyodide
 
-# Pyodide under Node, as the browser's worker starts it: which of the dataclasses our modules make
-# find their methods in the archive's compiled file.
-IN_PYODIDE = """
-import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
-import { readFileSync } from "node:fs";
-const python = await loadPyodide({ stdLibURL: "%(python)s/python_stdlib.zip" });
-python.unpackArchive(new Uint8Array(readFileSync("%(python)s/iep.zip")), "zip");
-python.pyimport("builder.dataclass_code").use_compiled();
-console.log(python.runPython(`
+# In Pyodide, as the browser's worker starts it: which of the dataclasses our modules make find
+# their methods in the archive's compiled file.
+COUNT_THE_METHODS_FOUND = """
 import dataclasses, marshal
-from builder.dataclass_code import FILE
+from builder.dataclass_code import FILE, use_compiled
+use_compiled()
 compiled, given, made = marshal.loads(FILE.read_bytes()), dataclasses.exec, []
 def checked(source, globals, locals):
     made.append(source in compiled)
@@ -32,7 +26,6 @@ def checked(source, globals, locals):
 dataclasses.exec = checked
 import builder.session, builder.csvlog
 f"{sum(made)} of {len(made)}"
-`));
 """
 
 
@@ -87,15 +80,6 @@ def test_a_class_the_build_did_not_see_is_compiled_as_before(tmp_path: Path) -> 
 
 @pytest.mark.site
 def test_the_archive_has_the_methods_of_every_class_the_browser_makes(site: BuiltSite) -> None:
-    runtime = Runtime.from_node_modules()
-    script = IN_PYODIDE % {
-        "pyodide": site.directory / runtime.pyodide_dir,
-        "python": site.directory / runtime.python_dir,
-    }
-    ran = subprocess.run(
-        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=False
-    )
-    assert ran.returncode == 0, ran.stderr
-    known, made = map(int, ran.stdout.split()[::2])
+    known, made = map(int, run_in_pyodide(site.directory, COUNT_THE_METHODS_FOUND).split()[::2])
     assert made >= 40, "every class of case.py, gap.py, session.py... is made"
     assert known == made
