@@ -64,7 +64,7 @@ export async function ask(message) {
 }
 
 // From the page's first frame: the browser draws none before the page's styles are in, so
-// Python's download (about 7 MB) never holds up the page's own first paint on a slow network. A
+// Python's download (over 6 MB) never holds up the page's own first paint on a slow network. A
 // tab in the background draws no frames, so one opened there, or sent there before its first
 // frame, starts Python at once.
 if (tag.hasAttribute("data-start")) {
