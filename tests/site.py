@@ -1,4 +1,5 @@
-"""Building the site and serving it on 127.0.0.1 for the site and browser tests."""
+"""Building the site, serving it on 127.0.0.1 and running its Python under Node, for the site and
+browser tests."""
 
 from __future__ import annotations
 

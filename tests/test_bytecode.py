@@ -1,4 +1,5 @@
-"""Which standard-library modules the site ships: builder/bytecode.py's import closure."""
+"""What builder/bytecode.py ships: which standard-library modules (its import closure), and how
+it compiles them."""
 
 from __future__ import annotations
 
