@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 DEFAULT_LANGUAGE = "en"
+MESSAGES = Path(__file__).with_name("data") / "i18n"  # a folder per language
 
 
 @cache
@@ -27,7 +28,7 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, **values: Any) -> str:
 
 def _read(language: str) -> dict[str, str]:
     """All the files of one language's folder (one per part of the tools), merged."""
-    folder = files("builder") / "data" / "i18n" / language
+    folder = MESSAGES / language
     merged: dict[str, str] = {}
     for resource in sorted(folder.iterdir(), key=lambda resource: resource.name):
         if resource.name.endswith(".json"):

@@ -1,8 +1,7 @@
 """State education agencies: who takes IDEA state complaints, and how.
 
 Pure core module: standard library only, no I/O beyond reading this package's own
-``data/states.json`` (through :mod:`importlib.resources`, so it also works when the package is
-mounted in the browser). The data is loaded once and cached.
+``data/states.json`` (STATES). The data is loaded once and cached.
 
 Every fact in the data file comes from the project's research files; ``filing_methods`` marks a
 method ``"confirmed"`` only where the research found the state saying it takes complaints that
@@ -14,7 +13,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any, Final, Literal, cast
 
 __all__ = [
@@ -33,6 +32,7 @@ MethodStatus = Literal["confirmed", "not_accepted", "unknown"]
 NoteStatus = Literal["CONFIRMED", "SECONDARY", "NOT CONFIRMED", "OUTDATED?"]
 
 DATA_VERSION: Final = 1
+STATES: Final = Path(__file__).with_name("data") / "states.json"
 _METHOD_VALUES: Final[frozenset[str]] = frozenset({"confirmed", "not_accepted", "unknown"})
 _NOTE_STATUSES: Final[frozenset[str]] = frozenset(
     {"CONFIRMED", "SECONDARY", "NOT CONFIRMED", "OUTDATED?"}
@@ -251,7 +251,7 @@ def _state(raw: object, index: int) -> State:
 
 @cache
 def _load() -> tuple[str, tuple[State, ...], dict[str, State]]:
-    text = files("builder").joinpath("data", "states.json").read_text(encoding="utf-8")
+    text = STATES.read_text(encoding="utf-8")
     raw: object = json.loads(text)
     if not isinstance(raw, dict):
         raise StateDataError("states.json must hold an object")

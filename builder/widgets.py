@@ -13,7 +13,7 @@ import json
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -38,6 +38,8 @@ from builder.meeting_sheet import meeting_sheet
 from builder.timeline import timeline, to_ics
 
 EMPTY_DOCUMENT: Mapping[str, Any] = {"version": 1}
+EXAMPLE_CASE = Path(__file__).with_name("data") / "example-case.json"
+FORM = Path(__file__).with_name("data") / "form.json"  # the facts form's fields
 COMPLAINT = "state-complaint"
 # The kinds that carry the facts form: the first of them on a page shows it, the others use it.
 NEEDS_FORM = frozenset({"letter", "letter-builder", "gap"})
@@ -73,15 +75,13 @@ def parse_marker(text: str) -> Marker | None:
 @cache
 def example_case() -> Case:
     """The worked example every widget shows before the parent types anything."""
-    source = (files("builder") / "data" / "example-case.json").read_text(encoding="utf-8")
+    source = EXAMPLE_CASE.read_text(encoding="utf-8")
     return load_case(json.loads(source))
 
 
 @cache
 def form_spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = json.loads(
-        (files("builder") / "data" / "form.json").read_text(encoding="utf-8")
-    )
+    loaded: dict[str, Any] = json.loads(FORM.read_text(encoding="utf-8"))
     return loaded
 
 

@@ -177,14 +177,13 @@ CANDIDATE_NAMES = sorted(
 
 @pytest.fixture
 def packaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A folder the loader reads instead of the package's own data/states.json."""
-    (tmp_path / "data").mkdir()
-    monkeypatch.setattr(jurisdictions, "files", lambda package: tmp_path)
-    return tmp_path
+    """The file the loader reads instead of the package's own data/states.json."""
+    monkeypatch.setattr(jurisdictions, "STATES", tmp_path / "states.json")
+    return tmp_path / "states.json"
 
 
 def loads(document: dict[str, Any], packaged: Path) -> bool:
-    (packaged / "data" / "states.json").write_text(json.dumps(document), encoding="utf-8")
+    packaged.write_text(json.dumps(document), encoding="utf-8")
     try:
         jurisdictions._load.__wrapped__()
     except StateDataError:
