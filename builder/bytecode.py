@@ -8,7 +8,8 @@ them on every visit.
   starts, and those our code imports, are replaced by their bytecode. Compiling them was most of
   Python's start in the browser. The modules that any of those could still import, on a path the
   build did not take, stay source (compiled if ever imported), to keep the download small; the
-  modules none of them can import are left out (import_closure).
+  modules none of them can import are left out (import_closure), as are the sources of the
+  modules the interpreter has frozen into itself, which it never reads.
 
 Bytecode alone ("sourceless", module.pyc where module.py was) is smaller than bytecode next to its
 source; tracebacks lose their source lines, which the page never shows. The standard library's
@@ -30,6 +31,7 @@ from pathlib import Path
 from types import CodeType
 
 SOURCE = ".py"
+FROZEN = "frozen"  # the origin of a module the interpreter has built in, compiled
 AS_WRITTEN, WITHOUT_DOCSTRINGS = -1, 2  # py_compile's optimisation levels
 DATACLASS_CODE = "builder/dataclass-code.marshal"
 # Kept, with all they import, though no import statement may name them (a name starting so):
@@ -66,9 +68,9 @@ def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) ->
     stdlib_zip = next(entry for entry in sys.path if entry.endswith(".zip"))
     imported = set(imported)
     prefix = f"{stdlib_zip}/"
-    origins = (getattr(sys.modules[name].__spec__, "origin", None) for name in imported)
+    origins = {name: getattr(sys.modules[name].__spec__, "origin", None) for name in imported}
     imported_files = {
-        origin[len(prefix) :] for origin in origins if origin and origin.startswith(prefix)
+        origin[len(prefix) :] for origin in origins.values() if origin and origin.startswith(prefix)
     }
     with zipfile.ZipFile(stdlib_zip) as stdlib:
         entries = {info.filename: (info, stdlib.read(info)) for info in stdlib.infolist()}
@@ -80,7 +82,11 @@ def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) ->
     }
     roots = [*imported, *(name for name in sources if name.startswith(IMPORTED_BY_NAME))]
     needed = import_closure(roots, sources)
-    unused = {_file_of(name, stdlib_modules[name][1]) for name in set(stdlib_modules) - needed}
+    # The interpreter imports its frozen modules (os, codecs, importlib's bootstrap) from its own
+    # binary: their source files are read by nothing, though what they import is still needed.
+    frozen = {name for name, origin in origins.items() if origin == FROZEN}
+    left_out = (set(stdlib_modules) - needed) | (frozen & set(stdlib_modules))
+    unused = {_file_of(name, stdlib_modules[name][1]) for name in left_out}
     files = {name for name in entries if not name.endswith("/") and name not in unused}
     # A folder left empty goes too: Python would import it as an empty namespace package.
     folders = {name[: end + 1] for name in files for end, char in enumerate(name) if char == "/"}

@@ -109,3 +109,15 @@ def test_the_standard_library_ships_without_docstrings_and_our_archive_as_writte
         "[f.__doc__ is not None for f in (json.loads, jinja2.Template, builder.case.read_case)]",
     )
     assert has_docstring == "[False, True, True]"
+
+
+@pytest.mark.site
+def test_the_modules_left_out_as_frozen_are_imported_from_the_interpreter(
+    site: BuiltSite,
+) -> None:
+    origins = run_in_pyodide(
+        site.directory,
+        "import codecs, os, importlib._bootstrap as bootstrap\n"
+        "[module.__spec__.origin for module in (codecs, os, bootstrap)]",
+    )
+    assert origins == "['frozen', 'frozen', 'frozen']"

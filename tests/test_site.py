@@ -136,5 +136,7 @@ def test_the_standard_library_is_served_with_what_python_imports_compiled_and_un
     nothing_imports |= {"encodings/cp1252.py", "encodings/big5.py"}  # no codec but Unicode's
     nothing_imports |= {"pyodide/console.py", "multiprocessing/__init__.py"}  # never run here
     assert not nothing_imports & served, "left out"
+    frozen = {"os.py", "codecs.py", "importlib/_bootstrap.py", "zipimport.py"}
+    assert not frozen & names, "the interpreter imports its own frozen copy"
     assert "unittest/" not in names, "no empty folder, which Python would import as a package"
     assert list(site.directory.glob("assets/runtime/*/python_stdlib.zip")) == [], "one copy"
