@@ -34,8 +34,10 @@ NOT_SHIPPED = {
     *("bytecode.mjs", "bytecode.py"),
 }
 BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
-# Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled).
-PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "pyodide-lock.json")
+# Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled)
+# and its package index with no packages (PACKAGE_INDEX).
+PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+PACKAGE_INDEX = "pyodide-lock.json"
 STDLIB = "python_stdlib.zip"
 ARCHIVE = "iep.zip"  # our archive: builder/, letters/, Jinja2 and MarkupSafe (python_archive)
 # A first message from a page with one tool of each kind: the standard library's modules that
@@ -133,7 +135,7 @@ class Runtime:
     def worker_files(self) -> list[str]:
         """Every file Python's worker loads as it starts (the page's own scripts aside)."""
         return [
-            *(f"{self.pyodide_dir}/{name}" for name in PYODIDE_FILES),
+            *(f"{self.pyodide_dir}/{name}" for name in (*PYODIDE_FILES, PACKAGE_INDEX)),
             *(f"{self.python_dir}/{name}" for name in ("worker.js", ARCHIVE, STDLIB)),
         ]
 
@@ -143,6 +145,7 @@ class Runtime:
         pyodide.mkdir(parents=True, exist_ok=True)
         for name in PYODIDE_FILES:
             shutil.copyfile(NODE_MODULES / "pyodide" / name, pyodide / name)
+        (pyodide / PACKAGE_INDEX).write_text(package_index_without_packages())
         python = site_dir / self.python_dir
         python.mkdir(parents=True, exist_ok=True)
         (python / ARCHIVE).write_bytes(self.compiled.archive)
@@ -150,6 +153,14 @@ class Runtime:
         for static in sorted(STATIC.iterdir()):
             if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
                 shutil.copyfile(static, python / static.name)
+
+
+def package_index_without_packages() -> str:
+    """Pyodide's package index, which it loads as it starts, with its packages left out: we load
+    none (Jinja2 is in our archive), so the 26 KB are not downloaded, and no package can ever be
+    fetched from Pyodide's own servers. Its `info` stays: Pyodide checks it matches the runtime."""
+    released = json.loads((NODE_MODULES / "pyodide" / PACKAGE_INDEX).read_text())
+    return json.dumps({"info": released["info"], "packages": {}})
 
 
 def python_archive() -> bytes:

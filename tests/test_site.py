@@ -108,6 +108,13 @@ def test_the_runtime_is_served_from_the_site_itself(site: BuiltSite) -> None:
     assert {"python.js", "worker.js", "widgets.js", "iep.zip"} <= {p.name for p in python.iterdir()}
 
 
+def test_pyodide_is_served_a_package_index_without_packages(site: BuiltSite) -> None:
+    served = json.loads(next(site.directory.glob("assets/runtime/*/pyodide-lock.json")).read_text())
+    released = json.loads((ROOT / "node_modules" / "pyodide" / "pyodide-lock.json").read_text())
+    assert released["packages"], "the released index lists Pyodide's packages"
+    assert served == {"info": released["info"], "packages": {}}
+
+
 def test_the_python_archive_ships_bytecode_of_every_module_and_only_what_runs(
     site: BuiltSite,
 ) -> None:
