@@ -7,9 +7,11 @@ them on every visit.
 - Pyodide's standard library, which Pyodide ships as source: the modules Python imports as it
   starts, and those our code imports, are replaced by their bytecode. Compiling them was most of
   Python's start in the browser. The modules that any of those could still import, on a path the
-  build did not take, stay source (compiled if ever imported), to keep the download small; the
-  modules none of them can import are left out (import_closure), as are the sources of the
-  modules the interpreter has frozen into itself, which it never reads.
+  build did not take, stay source (compiled if ever imported), to keep the download small, and
+  those outside the packages already loaded go into a second, later zip, fetched only if one of
+  them is ever imported (builder/later_modules.py). The modules none of them can import are left
+  out (import_closure), as are the sources of the modules the interpreter has frozen into
+  itself, which it never reads.
 
 Bytecode alone ("sourceless", module.pyc where module.py was) is smaller than bytecode next to its
 source; tracebacks lose their source lines, which the page never shows. The standard library's
@@ -21,6 +23,7 @@ tested. Both zips are written with their entries sorted, so the same input gives
 from __future__ import annotations
 
 import ast
+import json
 import marshal
 import py_compile
 import sys
@@ -34,6 +37,7 @@ SOURCE = ".py"
 FROZEN = "frozen"  # the origin of a module the interpreter has built in, compiled
 AS_WRITTEN, WITHOUT_DOCSTRINGS = -1, 2  # py_compile's optimisation levels
 DATACLASS_CODE = "builder/dataclass-code.marshal"
+LATER_MODULES = "builder/later-modules.json"
 # Kept, with all they import, though no import statement may name them (a name starting so):
 IMPORTED_BY_NAME = (
     # Codecs, by their names: the Unicode ones, ASCII and Latin-1 (and those the build saw used).
@@ -51,20 +55,36 @@ NEVER_RUN_HERE = (
 )
 
 
-def compile_archive(source_zip: str, output_zip: str, dataclass_code: dict[str, CodeType]) -> None:
+def compile_archive(
+    source_zip: str,
+    output_zip: str,
+    dataclass_code: dict[str, CodeType],
+    later_modules: Iterable[str],
+) -> None:
     """Replace every module of our archive by its bytecode, and add the methods dataclasses
-    wrote for our classes, compiled (builder/dataclass_code.py reads them)."""
+    wrote for our classes, compiled (builder/dataclass_code.py reads them), and the names of the
+    later zip's modules (builder/later_modules.py reads them)."""
     with zipfile.ZipFile(source_zip) as source:
         entries = {info.filename: (info, source.read(info)) for info in source.infolist()}
     entries = _compiled(entries, lambda name: name.endswith(SOURCE), AS_WRITTEN)
     entries[DATACLASS_CODE] = (zipfile.ZipInfo(DATACLASS_CODE), marshal.dumps(dataclass_code))
+    index = json.dumps(sorted(later_modules)).encode()
+    entries[LATER_MODULES] = (zipfile.ZipInfo(LATER_MODULES), index)
     _write(output_zip, entries)
 
 
-def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) -> None:
-    """Pyodide's standard library as the browser loads it: the modules named in `imported`
-    replaced by their bytecode, the others that any module there (or of our archive,
-    `source_zip`) can ever import left as source, and the rest left out (import_closure)."""
+def compile_stdlib(
+    output_zip: str, later_zip: str, imported: Iterable[str], source_zip: str
+) -> list[str]:
+    """Pyodide's standard library as the browser loads it, in two zips.
+
+    - `output_zip`, loaded as Python starts: every top-level module or package that Python's
+      start or our code imported (`imported`), with those modules replaced by their bytecode.
+    - `later_zip`, fetched only if one of its modules is ever imported: the other modules that
+      any module (of the library or of our archive, `source_zip`) can ever import, as source.
+
+    The rest is left out (import_closure). Returns the later zip's top-level module names.
+    """
     stdlib_zip = next(entry for entry in sys.path if entry.endswith(".zip"))
     imported = set(imported)
     prefix = f"{stdlib_zip}/"
@@ -87,11 +107,28 @@ def compile_stdlib(output_zip: str, imported: Iterable[str], source_zip: str) ->
     frozen = {name for name, origin in origins.items() if origin == FROZEN}
     left_out = (set(stdlib_modules) - needed) | (frozen & set(stdlib_modules))
     unused = {_file_of(name, stdlib_modules[name][1]) for name in left_out}
-    files = {name for name in entries if not name.endswith("/") and name not in unused}
+    modules = {name for name in entries if name.endswith(SOURCE) and name not in unused}
+    # Other files (a README, a type checker's settings) only where a module of theirs is kept.
+    packages = {_top_level(name) for name in modules}
+    files = {
+        name
+        for name in entries
+        if name in modules or (not name.endswith(("/", SOURCE)) and _top_level(name) in packages)
+    }
     # A folder left empty goes too: Python would import it as an empty namespace package.
     folders = {name[: end + 1] for name in files for end, char in enumerate(name) if char == "/"}
     kept = {name: entry for name, entry in entries.items() if name in files or name in folders}
-    _write(output_zip, _compiled(kept, imported_files.__contains__, WITHOUT_DOCSTRINGS))
+    first = {_top_level(name) for name in imported_files}
+    later = {name: entry for name, entry in kept.items() if _top_level(name) not in first}
+    now = {name: entry for name, entry in kept.items() if name not in later}
+    _write(output_zip, _compiled(now, imported_files.__contains__, WITHOUT_DOCSTRINGS))
+    _write(later_zip, later)
+    return sorted({_top_level(name) for name in later if name.endswith(SOURCE)})
+
+
+def _top_level(path: str) -> str:
+    """The top-level module or package a zip entry belongs to (email/parser.py: email)."""
+    return path.split("/")[0].removesuffix(SOURCE)
 
 
 def _modules_in(zip_path: str) -> dict[str, tuple[str, bool]]:

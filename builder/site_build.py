@@ -39,6 +39,7 @@ BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
 PACKAGE_INDEX = "pyodide-lock.json"
 STDLIB = "python_stdlib.zip"
+LATER_STDLIB = "python_stdlib_later.zip"  # fetched only if one of its modules is imported
 ARCHIVE = "iep.zip"  # our archive: builder/, letters/, Jinja2 and MarkupSafe (python_archive)
 # A first message from a page with one tool of each kind: the standard library's modules that
 # answering it imports are compiled at build time too (bytecode.py).
@@ -69,6 +70,7 @@ class Compiled:
 
     archive: bytes
     stdlib: bytes
+    later_stdlib: bytes
 
 
 class RuntimeMissing(RuntimeError):
@@ -100,15 +102,16 @@ class Runtime:
         with tempfile.TemporaryDirectory() as folder:
             source = Path(folder) / "source.zip"
             archive, stdlib = Path(folder) / "archive.zip", Path(folder) / STDLIB
+            later = Path(folder) / LATER_STDLIB
             source.write_bytes(self.archive)
             command = ["node", str(BYTECODE_SCRIPT), str(NODE_MODULES / "pyodide"), str(source)]
-            outputs = [str(archive), str(stdlib), json.dumps(FIRST_MESSAGE)]
+            outputs = [str(archive), str(stdlib), str(later), json.dumps(FIRST_MESSAGE)]
             compiled = subprocess.run(
                 [*command, *outputs], capture_output=True, text=True, check=False
             )
             if compiled.returncode != 0:
                 raise RuntimeError(f"compiling to bytecode failed: {compiled.stderr[-2000:]}")
-            return Compiled(archive.read_bytes(), stdlib.read_bytes())
+            return Compiled(archive.read_bytes(), stdlib.read_bytes(), later.read_bytes())
 
     @cached_property
     def archive_hash(self) -> str:
@@ -150,6 +153,7 @@ class Runtime:
         python.mkdir(parents=True, exist_ok=True)
         (python / ARCHIVE).write_bytes(self.compiled.archive)
         (python / STDLIB).write_bytes(self.compiled.stdlib)
+        (python / LATER_STDLIB).write_bytes(self.compiled.later_stdlib)
         for static in sorted(STATIC.iterdir()):
             if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
                 shutil.copyfile(static, python / static.name)

@@ -52,12 +52,17 @@ def serving(
 
 
 # Pyodide under Node, as the browser's worker starts it: the site's own runtime, standard library
-# and archive, then one piece of Python; what its last line gives, printed.
+# (its later part read from the site's folder when first needed) and archive, then one piece of
+# Python; what its last line gives, printed.
 IN_PYODIDE = """
 import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
 import { readFileSync } from "node:fs";
 const python = await loadPyodide({ stdLibURL: "%(python)s/python_stdlib.zip" });
 python.unpackArchive(new Uint8Array(readFileSync("%(python)s/iep.zip")), "zip");
+python.pyimport("builder.later_modules").install(() => {
+  python.FS.writeFile("/lib/later.zip", readFileSync("%(python)s/python_stdlib_later.zip"));
+  return "/lib/later.zip";
+});
 console.log(String(python.runPython(%(code)s)));
 """
 

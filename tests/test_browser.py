@@ -15,7 +15,7 @@ from playwright.sync_api import expect
 from builder.case import load_case
 from builder.case import loads_case as parse
 from builder.gap import compute_gap, report_to_dict
-from builder.site_build import Runtime
+from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
 
 pytestmark = pytest.mark.browser
@@ -300,6 +300,38 @@ def test_the_log_goes_out_and_comes_back_as_csv(
         page.locator('[data-action="csv-export"][data-service="0"]').click()
     exported = Path(download.value.path()).read_text()
     assert "2026-10-06,30" in exported and "provider_absent" in exported
+
+
+def later_modules_fetched_in_the_worker(page: Any) -> int:
+    """worker.js's own fetch of the standard library's later zip, run in the page's Python worker
+    (importing the worker's script there gives the running module): how many bytes it wrote."""
+    worker = next(worker for worker in page.workers if worker.url.endswith("/worker.js"))
+    return int(
+        worker.evaluate(
+            """async () => {
+                const { fetchLaterModules } = await import(self.location.href);
+                const later = new URL("python_stdlib_later.zip", self.location.href).href;
+                let written = 0;
+                const files = { writeFile: (path, bytes) => { written = bytes.length; } };
+                fetchLaterModules({ FS: files }, later);
+                return written;
+            }"""
+        )
+    )
+
+
+def test_the_later_standard_library_is_fetched_only_when_python_asks_for_it(
+    visit: Visit, site: BuiltSite
+) -> None:
+    page = open_builder(visit, site)
+    type_example_case(page)
+    page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
+    page.wait_for_selector('[data-role="case-message"]:has-text("Case file loaded")')
+    settled(page)
+    later = next(site.directory.glob(f"assets/py/*/{LATER_STDLIB}"))
+    assert any(url.endswith("/iep.zip") for url in visit.requests), "the worker's requests too"
+    assert [url for url in visit.requests if url.endswith(LATER_STDLIB)] == []
+    assert later_modules_fetched_in_the_worker(page) == later.stat().st_size
 
 
 def test_the_home_page_fetches_what_python_loads_ahead_and_runs_none_of_it(

@@ -121,3 +121,18 @@ def test_the_modules_left_out_as_frozen_are_imported_from_the_interpreter(
         "[module.__spec__.origin for module in (codecs, os, bootstrap)]",
     )
     assert origins == "['frozen', 'frozen', 'frozen']"
+
+
+@pytest.mark.site
+def test_a_module_of_the_later_zip_is_fetched_when_imported_and_an_optional_one_fetches_nothing(
+    site: BuiltSite,
+) -> None:
+    # hashlib and MarkupSafe try modules Pyodide does not have (_hashlib, markupsafe._speedups).
+    imported = run_in_pyodide(
+        site.directory,
+        "import sys, hashlib, markupsafe\n"
+        "before = [path for path in sys.path if 'later' in path]\n"
+        "import email.message\n"
+        "[before, email.message.__spec__.origin]",
+    )
+    assert imported == "[[], '/lib/later.zip/email/message.py']"

@@ -17,8 +17,16 @@ from typing import Any
 
 import pytest
 
+from builder.site_build import LATER_STDLIB
 from tests.conftest import EXAMPLE_CASE, BuiltSite
-from tests.test_browser import ALL_READY, BOOT_TIMEOUT_MS, READY, follow_link, letter_text
+from tests.test_browser import (
+    ALL_READY,
+    BOOT_TIMEOUT_MS,
+    READY,
+    follow_link,
+    later_modules_fetched_in_the_worker,
+    letter_text,
+)
 
 SUBPATH = "iep-follow-through/"
 LADDER = (
@@ -129,6 +137,8 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     )
     assert child in letter_text(page)
     assert "Case file loaded" in page.locator('[data-role="case-message"]').first.text_content()
+    later = next(own_site.directory.glob(f"assets/py/*/{LATER_STDLIB}"))
+    assert later_modules_fetched_in_the_worker(page) == later.stat().st_size
     assert errors == []
     trust_report["offline run of the whole ladder"] = f"{len(LADDER)} pages, passed"
 

@@ -128,7 +128,8 @@ def test_the_python_archive_ships_bytecode_of_every_module_and_only_what_runs(
 def test_the_standard_library_is_served_with_what_python_imports_compiled_and_unused_left_out(
     site: BuiltSite,
 ) -> None:
-    names = zip_names(next(site.directory.glob("assets/py/*/python_stdlib.zip")))
+    python = next(site.directory.glob("assets/py/*/"))
+    names = zip_names(python / "python_stdlib.zip") | zip_names(python / "python_stdlib_later.zip")
     released = zip_names(ROOT / "node_modules" / "pyodide" / "python_stdlib.zip")
     compiled = {name for name in names if name.endswith(".pyc")}
     served = {name.removesuffix("c") for name in compiled} | (names - compiled)
@@ -147,3 +148,20 @@ def test_the_standard_library_is_served_with_what_python_imports_compiled_and_un
     assert not frozen & names, "the interpreter imports its own frozen copy"
     assert "unittest/" not in names, "no empty folder, which Python would import as a package"
     assert list(site.directory.glob("assets/runtime/*/python_stdlib.zip")) == [], "one copy"
+
+
+def test_the_standard_library_modules_no_page_imports_are_in_a_later_zip(site: BuiltSite) -> None:
+    python = next(site.directory.glob("assets/py/*/"))
+    now = {name.split("/")[0] for name in zip_names(python / "python_stdlib.zip")}
+    later_files = zip_names(python / "python_stdlib_later.zip")
+    later = {name.split("/")[0] for name in later_files}
+    assert {"json", "asyncio", "dataclasses.pyc", "_pyodide"} <= now, "imported as Python starts"
+    assert {"email", "http", "argparse.py", "_strptime.py"} <= later, "no page imports them"
+    assert not now & later, "each package whole in one zip"
+    assert not {"ctypes", "_pyrepl"} & (now | later), "no folder without its modules"
+    with zipfile.ZipFile(python / "iep.zip") as archive:
+        index = json.loads(archive.read("builder/later-modules.json"))
+    modules = {
+        name.split("/")[0].removesuffix(".py") for name in later_files if name.endswith(".py")
+    }
+    assert index == sorted(modules)

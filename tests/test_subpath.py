@@ -63,7 +63,7 @@ def test_every_runtime_file_lives_in_a_versioned_folder(site: BuiltSite) -> None
     assert {Path(name).name for name in files} == {
         *("iep.zip", "python.js", "worker.js", "widgets.js"),
         *("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"),
-        "pyodide-lock.json",
+        *("pyodide-lock.json", "python_stdlib_later.zip"),
     }
     assert [name for name in files if not VERSIONED.match(name)] == []
 

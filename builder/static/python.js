@@ -50,7 +50,8 @@ export function startPython() {
   worker.addEventListener("error", (event) => stopped(new Error(event.message)));
   const archive = new URL("./iep.zip", import.meta.url).href;
   const stdlib = new URL("./python_stdlib.zip", import.meta.url).href;
-  worker.postMessage({ start: { pyodide: runtimeUrl, archive, stdlib } });
+  const later = new URL("./python_stdlib_later.zip", import.meta.url).href;
+  worker.postMessage({ start: { pyodide: runtimeUrl, archive, stdlib, later } });
 }
 
 // Python's answer to one message; messages are answered in the order they are sent.

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Request
 
+from builder.site_build import LATER_STDLIB
 from tests.benchmarks.harness import PROBES, Site, fresh_context, settle, wait_ready
 from tests.conftest import chromium_path
 from tests.site import CHROMIUM_FLAGS
@@ -111,13 +112,14 @@ def _files(site: Site, urls: list[str]) -> Files:
 
 def never_requested(site: Site, transfer: Transfer) -> list[str]:
     """Runtime files the site ships (Pyodide's, and our archive and scripts) that a tool page's
-    first visit did not request."""
+    first visit did not request; the standard library's later zip aside, which is fetched only
+    if Python imports one of its modules."""
     folders = (site.directory / site.runtime.pyodide_dir, site.directory / site.runtime.python_dir)
     shipped = {
         path.relative_to(site.directory).as_posix()
         for folder in folders
         for path in folder.rglob("*")
-        if path.is_file()
+        if path.is_file() and path.name != LATER_STDLIB
     }
     return sorted(shipped - set(transfer.page.paths))
 
