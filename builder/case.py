@@ -300,11 +300,20 @@ def parse_json(source: str) -> tuple[object, Problem | None]:
         return None, Problem("", text("case.json_too_big"))
 
 
-def read_case(data: object) -> tuple[Case, tuple[Problem, ...]]:
-    """The valid part of the case in `data`, and the problems found in the rest."""
+# Each service's reading, by its path, with the JSON it was read from (read_case's `kept`).
+KeptServices = dict[str, tuple[str, "Service | None", tuple[Problem, ...]]]
+
+
+def read_case(data: object, kept: KeptServices | None = None) -> tuple[Case, tuple[Problem, ...]]:
+    """The valid part of the case in `data`, and the problems found in the rest.
+
+    `kept`, given again with each version of a case as it is edited (a page's form), keeps each
+    service's reading: a service whose JSON has not changed is not read again, so typing a name
+    does not read a long log again. Its JSON text is compared, not its value, since JSON's `1` and
+    `true` are equal in Python but not to the reader."""
     if _too_deep(data):
         return Case(), (Problem("", text("case.too_deep")),)
-    reader = _Reader()
+    reader = _Reader(kept)
     case = reader.case(data)
     return case, tuple(reader.problems)
 
@@ -312,8 +321,9 @@ def read_case(data: object) -> tuple[Case, tuple[Problem, ...]]:
 class _Reader:
     """Walks the parsed JSON once, collecting problems instead of stopping at the first."""
 
-    def __init__(self) -> None:
+    def __init__(self, kept: KeptServices | None = None) -> None:
         self.problems: list[Problem] = []
+        self.kept = kept
 
     def fail(self, path: str, key: str, **values: Any) -> None:
         self.problems.append(Problem(path, text(key, **values)))
@@ -418,6 +428,19 @@ class _Reader:
         return self.date_range(data, path, required=True)
 
     def service(self, data: object, path: str) -> Service | None:
+        if self.kept is None:
+            return self.read_service(data, path)
+        source = json.dumps(data)
+        kept = self.kept.get(path)
+        if kept is not None and kept[0] == source:
+            self.problems.extend(kept[2])
+            return kept[1]
+        first_problem = len(self.problems)
+        service = self.read_service(data, path)
+        self.kept[path] = (source, service, tuple(self.problems[first_problem:]))
+        return service
+
+    def read_service(self, data: object, path: str) -> Service | None:
         obj = self.mapping(data, path, _SERVICE_KEYS)
         if not obj:  # a row the parent has not started yet
             return None

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from builder.case import Case, case_to_dict, parse_json, read_case
+from builder.case import Case, KeptServices, case_to_dict, parse_json, read_case
 from builder.form_document import (
     add_item,
     as_form_document,
@@ -91,6 +91,8 @@ class Session:
         self.shown: dict[str, Any] = {}
         # The case's schedule, kept with its service gaps while typing elsewhere reuses them.
         self.schedule: Schedule | None = None
+        # Each service as last read, so typing elsewhere does not read a long log again.
+        self.kept_services: KeptServices = {}
         # The long lists the reader asked to see whole (the forms show a long list's last rows).
         self.shown_whole: set[str] = set()
 
@@ -286,10 +288,10 @@ class Session:
     # -- what to show ---------------------------------------------------------------------
 
     def case(self) -> Case:
-        return read_case(without_blanks(self.document))[0]
+        return read_case(without_blanks(self.document), self.kept_services)[0]
 
     def respond(self, answer: Answer, today: dt.date) -> dict[str, Any]:
-        case, problems = read_case(without_blanks(self.document))
+        case, problems = read_case(without_blanks(self.document), self.kept_services)
         shown = case if self.touched else example_case()
         if answer.changed and self.remember:
             answer.storage.append(("set", STORAGE_KEY, json.dumps(self.document)))

@@ -12,6 +12,7 @@ import pytest
 import builder.case
 from builder.case import (
     CaseError,
+    KeptServices,
     Problem,
     case_to_dict,
     load_case,
@@ -55,6 +56,32 @@ def test_a_log_is_accepted_instead_of_a_count(example_document: dict[str, Any]) 
     log = case.services[0].log
     assert log is not None and [entry.minutes for entry in log] == [30, 0]
     jsonschema.validate(example_document, SCHEMA)
+
+
+def test_a_service_unchanged_since_the_last_reading_is_not_read_again(
+    example_document: dict[str, Any],
+) -> None:
+    example_document["services"][0]["start"] = "2026-02-30"  # a problem, kept with the service
+    kept: KeptServices = {}
+    first, _ = read_case(example_document, kept)
+    example_document["child"]["name"] = "Mia"
+    second, problems = read_case(example_document, kept)
+    assert second.services[0] is first.services[0]
+    assert "services.0.start" in {problem.path for problem in problems}
+    assert (second, problems) == read_case(example_document), "as read afresh"
+
+
+def test_a_service_is_read_again_when_its_json_changes_though_its_values_compare_equal(
+    example_document: dict[str, Any],
+) -> None:
+    kept: KeptServices = {}
+    example_document["services"][0]["minutes"] = True  # equal to 1 in Python, not a number here
+    _, problems = read_case(example_document, kept)
+    assert "services.0.minutes" in {problem.path for problem in problems}
+    example_document["services"][0]["minutes"] = 1
+    case, problems = read_case(example_document, kept)
+    assert case.services[0].minutes == 1
+    assert (case, problems) == read_case(example_document)
 
 
 @pytest.mark.parametrize(

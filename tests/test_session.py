@@ -96,6 +96,15 @@ def test_typing_outside_the_schedule_reuses_its_gaps_and_a_service_change_renews
     assert session.schedule.gaps == compute_gap(session.case()).services, "as worked out afresh"
 
 
+def test_typing_outside_the_services_does_not_read_them_again(session: Session) -> None:
+    ask(session, "import", source=(CASES / "semester.json").read_text())
+    services = session.case().services
+    ask(session, fields=[["child.name", "Mia"]])
+    assert session.case().services[0] is services[0]
+    ask(session, fields=[["services.0.log.0.minutes", "5"]])
+    assert session.case().services[0] is not services[0]
+
+
 def test_a_bad_value_is_kept_and_explained_beside_its_field(session: Session) -> None:
     answer = ask(session, fields=[["services.0.minutes", "thirty"]])
     assert answer["problems"]["services.0.minutes"] == text("case.not_whole_number")
