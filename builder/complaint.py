@@ -25,7 +25,7 @@ from builder.case import Case
 from builder.gap import GapReport, compute_gap, rounded
 from builder.i18n import long_date, long_date_range, plural, text
 from builder.jurisdictions import get_state
-from builder.letters import dates_without_service, partial_sessions
+from builder.letters import partial_sessions
 
 __all__ = [
     "OneYearCheck",
@@ -234,7 +234,7 @@ def _violations(case: Case, report: GapReport, today: dt.date) -> tuple[Violatio
             continue
         service = _mid_sentence(gap.service.name)
         before = len(found)
-        for run in dates_without_service(gap) or ():
+        for run in gap.dates_without_service or ():
             found.append(
                 Violation(run.start, run.end, text("complaint.v_missed", language, service=service))
             )

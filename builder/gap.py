@@ -40,6 +40,8 @@ from builder.service_line import how_much
 FULL_WEEK = 5
 LOW_DELIVERY_PERCENT = 80
 LONG_STRETCH_SCHOOL_DAYS = 10
+# A run of school days this long with nothing logged at all is a gap in itself (a full school week).
+UNLOGGED_RUN_SCHOOL_DAYS = 5
 # A month has about 21 weekdays: the usual spacing of a service given "N times per month".
 WEEKDAYS_IN_A_MONTH = 21
 # Reasons that are on the school's side are owed; a child's own absence usually is not.
@@ -150,6 +152,40 @@ class ServiceGap:
     @property
     def flagged_minutes(self) -> int:
         return sum(flag.minutes for flag in self.flags)
+
+    @cached_property
+    def dates_without_service(self) -> tuple[DateRange, ...] | None:
+        """The dates the service was not provided, or None when only a count is known.
+
+        The dated log's missed sessions (nothing delivered, for a reason on the school's side),
+        one day each; and, from the runs of school days without service, each stretch of a full
+        school week or more in which nothing at all was logged. Shorter runs are the normal
+        spacing between sessions (Tuesday to Thursday), so they are not listed. Worked out once
+        per gap: the letters ask for these dates on every keystroke, and a page keeps its gaps
+        while the reader types anything but the schedule (Schedule).
+        """
+        if not self.from_log or self.window is None:
+            return None
+        window = self.window
+        log = sorted(self.service.log or (), key=lambda entry: entry.date)
+        missed = [
+            DateRange(entry.date, entry.date)
+            for entry in log
+            if entry.date in window and entry.minutes == 0 and entry.reason not in NOT_OWED_REASONS
+        ]
+        logged = sorted({entry.date for entry in log})
+        unlogged: list[DateRange] = []
+        runs = zip(self.stretches_without_service, self.stretch_school_days, strict=True)
+        for run, school_days in runs:
+            # Days off inside the run might all fall in one part of it: count them against each.
+            closed = weekdays(run.start, run.end) - school_days
+            inside = logged[
+                bisect.bisect_left(logged, run.start) : bisect.bisect_right(logged, run.end)
+            ]
+            for part in _split(run, inside):
+                if weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
+                    unlogged.append(part)
+        return tuple(sorted([*missed, *unlogged], key=lambda run: run.start))
 
 
 @dataclass(frozen=True)
@@ -1068,6 +1104,19 @@ def _mid_sentence(name: str) -> str:
 def _dates(start: dt.date, end: dt.date) -> Iterator[dt.date]:
     for offset in range((end - start).days + 1):
         yield start + dt.timedelta(days=offset)
+
+
+def _split(run: DateRange, cuts: list[dt.date]) -> list[DateRange]:
+    """The parts of `run` between the (sorted) dates in `cuts`, those dates left out."""
+    parts = []
+    start = run.start
+    for cut in cuts:
+        if cut > start:
+            parts.append(DateRange(start, cut - dt.timedelta(days=1)))
+        start = cut + dt.timedelta(days=1)
+    if start <= run.end:
+        parts.append(DateRange(start, run.end))
+    return parts
 
 
 def weekdays(start: dt.date, end: dt.date) -> int:

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
@@ -34,7 +33,6 @@ from builder.gap import (
     compute_gap,
     report_table,
     rounded,
-    weekdays,
 )
 from builder.i18n import long_date, number, plural, text
 from builder.jurisdictions import get_state
@@ -152,53 +150,6 @@ def mailto_url(letter: Letter) -> str | None:
 
 # -- the missed-services table of the make-up request and the complaint ------------------------
 
-# A run of school days this long with nothing logged at all is a gap in itself (a full school week).
-UNLOGGED_RUN_SCHOOL_DAYS = 5
-
-
-def dates_without_service(gap: ServiceGap) -> tuple[DateRange, ...] | None:
-    """The dates a service was not provided, or None when only a count is known.
-
-    The dated log's missed sessions (nothing delivered, for a reason on the school's side),
-    one day each; and, from the gap report's runs of school days without service, each stretch
-    of a full school week or more in which nothing at all was logged. Shorter runs are the
-    normal spacing between sessions (Tuesday to Thursday), so they are not listed.
-    """
-    if not gap.from_log or gap.window is None:
-        return None
-    window = gap.window
-    log = _log(gap)
-    missed = [
-        DateRange(entry.date, entry.date)
-        for entry in log
-        if entry.date in window and entry.minutes == 0 and entry.reason not in NOT_OWED_REASONS
-    ]
-    runs: tuple[DateRange, ...] = tuple(getattr(gap, "stretches_without_service", ()))
-    lengths: tuple[int, ...] = tuple(getattr(gap, "stretch_school_days", ()))
-    logged = sorted({entry.date for entry in log})
-    unlogged: list[DateRange] = []
-    for run, school_days in zip(runs, lengths, strict=False):
-        # Days off inside the run might all fall in one part of it: count them against each.
-        closed = weekdays(run.start, run.end) - school_days
-        inside = logged[bisect_left(logged, run.start) : bisect_right(logged, run.end)]
-        for part in _split(run, inside):
-            if weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
-                unlogged.append(part)
-    return tuple(sorted([*missed, *unlogged], key=lambda run: run.start))
-
-
-def _split(run: DateRange, cuts: list[dt.date]) -> list[DateRange]:
-    """The parts of `run` between the (sorted) dates in `cuts`, those dates left out."""
-    parts = []
-    start = run.start
-    for cut in cuts:
-        if cut > start:
-            parts.append(DateRange(start, cut - dt.timedelta(days=1)))
-        start = cut + dt.timedelta(days=1)
-    if start <= run.end:
-        parts.append(DateRange(start, run.end))
-    return parts
-
 
 def partial_sessions(gap: ServiceGap) -> tuple[LogEntry, ...] | None:
     """Sessions given but shorter than the IEP's, or None when only a count is known."""
@@ -264,7 +215,7 @@ def missed_services_table(report: GapReport, language: str, *, child: str = "") 
     for gap in report.services:
         if gap.window is None or not gap.missed_minutes:
             continue
-        missed = dates_without_service(gap)
+        missed = gap.dates_without_service
         partial = partial_sessions(gap)
         lines = [describe_service(gap.service, language)]
         if missed is None:

@@ -17,7 +17,6 @@ from builder.i18n import messages
 from builder.letters import (
     catalogue,
     dates_text,
-    dates_without_service,
     history,
     letter_info,
     mailto_url,
@@ -486,7 +485,7 @@ def test_a_log_of_only_the_sessions_given_still_shows_a_long_gap() -> None:
         {"date": "2026-10-08", "minutes": 0, "reason": "provider_absent"},
     ]
     gap = compute_gap(load_case(document)).services[0]
-    runs = dates_without_service(gap)
+    runs = gap.dates_without_service
     assert runs is not None
     assert (
         dates_text(runs, "en") == "September 18 to October 5; October 8; October 9 to November 20"
