@@ -118,8 +118,10 @@ def compile_stdlib(
     # A folder left empty goes too: Python would import it as an empty namespace package.
     folders = {name[: end + 1] for name in files for end, char in enumerate(name) if char == "/"}
     kept = {name: entry for name, entry in entries.items() if name in files or name in folders}
-    first = {_top_level(name) for name in imported_files}
-    later = {name: entry for name, entry in kept.items() if _top_level(name) not in first}
+    imported_packages = {_top_level(name) for name in imported_files}
+    later = {
+        name: entry for name, entry in kept.items() if _top_level(name) not in imported_packages
+    }
     now = {name: entry for name, entry in kept.items() if name not in later}
     _write(output_zip, _compiled(now, imported_files.__contains__, WITHOUT_DOCSTRINGS))
     _write(later_zip, later)

@@ -300,8 +300,16 @@ def parse_json(source: str) -> tuple[object, Problem | None]:
         return None, Problem("", text("case.json_too_big"))
 
 
-# Each service's reading, by its path, with the JSON it was read from (read_case's `kept`).
-KeptServices = dict[str, tuple[str, "Service | None", tuple[Problem, ...]]]
+@dataclass(frozen=True)
+class KeptService:
+    """A service as last read: the JSON it was read from, what was read, and its problems."""
+
+    source: str
+    service: Service | None
+    problems: tuple[Problem, ...]
+
+
+KeptServices = dict[str, KeptService]  # by the service's path (read_case's `kept`)
 
 
 def read_case(data: object, kept: KeptServices | None = None) -> tuple[Case, tuple[Problem, ...]]:
@@ -432,12 +440,12 @@ class _Reader:
             return self.read_service(data, path)
         source = json.dumps(data)
         kept = self.kept.get(path)
-        if kept is not None and kept[0] == source:
-            self.problems.extend(kept[2])
-            return kept[1]
+        if kept is not None and kept.source == source:
+            self.problems.extend(kept.problems)
+            return kept.service
         first_problem = len(self.problems)
         service = self.read_service(data, path)
-        self.kept[path] = (source, service, tuple(self.problems[first_problem:]))
+        self.kept[path] = KeptService(source, service, tuple(self.problems[first_problem:]))
         return service
 
     def read_service(self, data: object, path: str) -> Service | None:
