@@ -167,7 +167,7 @@ class ServiceGap:
         if not self.from_log or self.window is None:
             return None
         window = self.window
-        log = sorted(self.service.log or (), key=lambda entry: entry.date)
+        log = self.service.log or ()  # in any order: what is found is sorted at the end
         missed = [
             DateRange(entry.date, entry.date)
             for entry in log
