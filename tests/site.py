@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from builder.site_build import Runtime
 from tests.conftest import ROOT
@@ -35,13 +36,22 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
+class QuietServer(ThreadingHTTPServer):
+    """A browser that closes a page, or a test its context, while a file is still downloading
+    (a worker's, say) drops the connection: no error for a static server."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving(
     directory: Path, handler_class: type[SimpleHTTPRequestHandler] = QuietHandler
 ) -> Iterator[tuple[ThreadingHTTPServer, str]]:
     """Serve `directory` on a free port of 127.0.0.1; yields the server and its base URL."""
     handler = functools.partial(handler_class, directory=str(directory))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
