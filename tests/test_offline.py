@@ -26,7 +26,9 @@ from tests.test_browser import (
     follow_link,
     later_modules_fetched_in_the_worker,
     letter_text,
+    snapshot_kept,
 )
+from tests.test_snapshot import SNAPSHOTS, restored
 
 SUBPATH = "iep-follow-through/"
 LADDER = (
@@ -103,9 +105,11 @@ def _recording(page: Any) -> list[str]:
 
 
 def _controlled_after_first_visit(page: Any, url: str) -> None:
-    """The first visit: the worker installs (keeping every file), then controls the page."""
+    """The first visit: the worker installs (keeping every file), then controls the page; and
+    python.js keeps its snapshot of Python."""
     page.goto(url)
     page.wait_for_function(ALL_READY, timeout=BOOT_TIMEOUT_MS)
+    assert snapshot_kept(page)
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.reload()
     page.wait_for_function(ALL_READY, timeout=BOOT_TIMEOUT_MS)
@@ -119,7 +123,7 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     page = context.new_page()
     errors = _recording(page)
     _controlled_after_first_visit(page, own_site.url + "guide/get-specific/")
-    assert page.evaluate(CACHE_NAMES) == [f"iep-follow-through-{own_site.version}"]
+    assert page.evaluate(CACHE_NAMES) == [f"iep-follow-through-{own_site.version}", SNAPSHOTS]
     own_site.server.shutdown()  # from here on, nothing can come from the network
     context.set_offline(True)
     page.goto(own_site.url)  # a fresh load, not only instant navigation
@@ -129,6 +133,7 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
         assert page.locator("h1").count() == 1, step
     page.goto(own_site.url + "guide/file-a-state-complaint/")
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert restored(page), "Python restored from the snapshot kept on the device"
     page.locator('input[data-action="import"]').first.set_input_files(str(EXAMPLE_CASE))
     child = json.loads((EXAMPLE_CASE).read_text())["child"]["name"]
     page.wait_for_function(
@@ -150,11 +155,11 @@ def test_a_new_version_of_the_site_replaces_the_old_cache(own_site: OwnSite, con
     _controlled_after_first_visit(page, own_site.url + "builder/")
     old = f"iep-follow-through-{own_site.version}"
     page.evaluate("async () => { await caches.open('another-site-on-this-origin'); }")
-    assert page.evaluate(CACHE_NAMES) == ["another-site-on-this-origin", old]
+    assert page.evaluate(CACHE_NAMES) == ["another-site-on-this-origin", old, SNAPSHOTS]
     new_version = "0" * 12
     own_site.worker.write_text(own_site.worker.read_text().replace(own_site.version, new_version))
     page.evaluate("async () => { await (await navigator.serviceWorker.ready).update(); }")
-    expected = ["another-site-on-this-origin", f"iep-follow-through-{new_version}"]
+    expected = ["another-site-on-this-origin", f"iep-follow-through-{new_version}", SNAPSHOTS]
     assert page.evaluate(SETTLED) == ["activated", expected]
     kept = page.evaluate(
         """async name => (await (await caches.open(name)).keys()).map(request => request.url)""",

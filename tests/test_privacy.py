@@ -15,7 +15,11 @@ it; anything else written before the opt-in fails the test (any IndexedDB databa
 docs/privacy.md says the same to readers:
 - the service worker (sw.js) keeps the site's own public files in one Cache Storage cache named
   `iep-follow-through-<version>`, so the guide works offline: every entry must be a GET of a file
-  of the built site, by its address without a query string, so nothing typed can be in it.
+  of the built site, by its address without a query string, so nothing typed can be in it;
+- python.js keeps one snapshot of Python with our code imported, in the cache
+  `python-snapshots-iep-follow-through`, so a later visit starts sooner: it must be the one entry
+  there, at its version's address, and hold none of the text the walk typed (test_snapshot.py
+  proves the same for text typed before Python was live).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import pytest
 
 from tests.conftest import EXAMPLE_CASE, BuiltSite
 from tests.test_browser import ALL_READY, follow_link, settled
+from tests.test_snapshot import HOLDS, KEPT, SNAPSHOTS, snapshot_address
 
 STORAGE_KEY = "iep-follow-through:case:v1"
 # Records every Content-Security-Policy violation, from the first byte of each full page load.
@@ -172,9 +177,18 @@ def _storage_written(page: Any, site: BuiltSite, version: str) -> list[str]:
     written += [
         f"Cache Storage {name}"
         for name in found["caches"]
-        if name != f"iep-follow-through-{version}"
+        if name not in (f"iep-follow-through-{version}", SNAPSHOTS)
     ]
     return written
+
+
+def _snapshot_strays(page: Any, site: BuiltSite) -> list[str]:
+    """What in the snapshots' cache is not this site's one snapshot, or is something typed."""
+    address = snapshot_address(site)
+    kept = [url for url, _ in page.evaluate(KEPT, SNAPSHOTS)]
+    if kept != [address]:
+        return [f"snapshots kept: {kept}"]
+    return page.evaluate(HOLDS, [SNAPSHOTS, address, [TYPED["email"], "Probe child.name"]])
 
 
 def _site_version(site: BuiltSite) -> str:
@@ -231,18 +245,20 @@ def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
             f"{address or 'index'}: {item}" for item in _storage_written(page, site, version)
         ]
         violations += page.evaluate("window.cspViolations")
-    stray = _cached_only_site_files(page, site, version)
+    stray = _cached_only_site_files(page, site, version) + _snapshot_strays(page, site)
     off_origin = [url for url in requests if not _same_origin(url, site)]
     trust_report["pages crawled"] = f"{len(pages)} (every tool used: {', '.join(sorted(used))})"
     trust_report["requests off-origin"] = (
         f"{len(off_origin)} of {len(requests)} ({len(from_worker)} from the service worker)"
     )
-    trust_report["storage before opt-in"] = f"{len(stored)} (offline cache: site files only)"
+    trust_report["storage before opt-in"] = (
+        f"{len(stored)} (offline cache: site files only; Python's snapshot: nothing typed)"
+    )
     assert used >= {"import", "csv-import", "export", "csv-export", "choose-letter"}
     assert from_worker, "the service worker's requests are watched too"
     assert off_origin == [], "requests left the site's origin"
     assert stored == [], "stored before the parent opted in"
-    assert stray == [], "the offline cache holds only the site's own files"
+    assert stray == [], "the caches hold only the site's own files and Python's snapshot"
     assert violations == [], "Content-Security-Policy violations"
     assert errors == [], "console errors"
     follow_link(page, site.url + "builder/")

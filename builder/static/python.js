@@ -13,6 +13,8 @@ let worker = null;
 let nextId = 0;
 let markStarted;
 let markFailed;
+let restored = false; // this visit's Python was restored from a snapshot kept on the device
+const workerUrl = new URL("./worker.js", import.meta.url);
 
 // Settles once: when Python can answer, or when it cannot start.
 export const started = new Promise((resolve, reject) => {
@@ -22,8 +24,10 @@ export const started = new Promise((resolve, reject) => {
 started.catch(() => {}); // widgets.js reports the failure; nobody else need listen
 
 function received({ data }) {
-  if (data.started) markStarted();
-  else if (data.failed) markFailed(new Error(data.failed));
+  if (data.started) {
+    restored = data.restored;
+    markStarted();
+  } else if (data.failed) markFailed(new Error(data.failed));
   else {
     const { resolve, reject } = waiting.get(data.id);
     waiting.delete(data.id);
@@ -45,13 +49,37 @@ export function startPython() {
     stopped(new Error("this browser cannot run Python (no WebAssembly or Web Workers)"));
     return;
   }
-  worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+  worker = new Worker(workerUrl, { type: "module" });
   worker.addEventListener("message", received);
   worker.addEventListener("error", (event) => stopped(new Error(event.message)));
-  const archive = new URL("./iep.zip", import.meta.url).href;
-  const stdlib = new URL("./python_stdlib.zip", import.meta.url).href;
-  const later = new URL("./python_stdlib_later.zip", import.meta.url).href;
-  worker.postMessage({ start: { pyodide: runtimeUrl, archive, stdlib, later } });
+  worker.postMessage({ start: addresses() });
+}
+
+function addresses() {
+  return {
+    pyodide: runtimeUrl,
+    archive: new URL("./iep.zip", import.meta.url).href,
+    stdlib: new URL("./python_stdlib.zip", import.meta.url).href,
+    later: new URL("./python_stdlib_later.zip", import.meta.url).href,
+  };
+}
+
+// Once a tool is live: a second worker keeps a snapshot of Python with our code imported, so a
+// later visit restores it instead of starting Python anew (worker.js). It is sent addresses only,
+// never what the reader typed. Not when this visit restored one, nor where the browser keeps no
+// Cache Storage. It is an extra: if it fails, the next visit starts Python as this one did. Its
+// end is marked (with the error, if any) for the browser's performance tools, `make bench` and
+// the tests.
+export function keepSnapshot() {
+  if (restored || !("caches" in self)) return;
+  const keeper = new Worker(workerUrl, { type: "module", name: "python-snapshot" });
+  const done = ({ kept, error }) => {
+    keeper.terminate();
+    performance.mark(kept ? "iep:snapshot-kept" : "iep:snapshot-not-kept", { detail: error });
+  };
+  keeper.addEventListener("message", ({ data }) => done(data));
+  keeper.addEventListener("error", (event) => done({ kept: false, error: event.message }));
+  keeper.postMessage({ snapshot: addresses() });
 }
 
 // Python's answer to one message; messages are answered in the order they are sent.

@@ -7,8 +7,9 @@
 // - Typing never waits for Python: a value typed while Python works is sent with the next message
 //   and put back into any form Python redraws meanwhile. Nothing typed is lost.
 // - When Python cannot start, the page says so and says what still works.
-// - After a tool has started, a service worker keeps the site's files for offline use.
-import { ask, startPython, started } from "./python.js";
+// - After a tool has started, a service worker keeps the site's files for offline use, and
+//   python.js keeps a snapshot of Python for the next visit.
+import { ask, keepSnapshot, startPython, started } from "./python.js";
 
 const READY_TIMEOUT_MS = 90000;
 // The reader's saved case, if they ticked "Remember on this device" (builder/session.py names
@@ -422,9 +423,10 @@ function keepForOffline() {
   navigator.serviceWorker.register(worker).catch(() => {});
 }
 
-// After a tool is live, so the download never competes with Python starting, and a reader who
-// only reads pages is not sent the whole runtime.
+// After a tool is live, so neither competes with Python starting, and a reader who only reads
+// pages is not sent the whole runtime.
 document.addEventListener("iep:ready", keepForOffline, { once: true });
+document.addEventListener("iep:ready", keepSnapshot, { once: true });
 
 // The home page, once loaded, has the browser fetch what Python's worker loads into its cache,
 // at low priority, while the reader reads: the first tool they open then need not wait for the

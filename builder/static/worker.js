@@ -2,8 +2,17 @@
 // python.js sends one "start" message with the addresses of the runtime, our archive and the
 // compiled standard library (and of its later part), then one JSON message per thing the reader
 // did; each gets builder.session.handle's JSON answer, in order.
+//
+// The same script, in a second worker python.js starts once a tool is live ("snapshot"), keeps a
+// snapshot of Python's memory just after our code is imported: a later visit restores Python
+// from it instead of starting and importing again. That worker is sent addresses only, never
+// anything the reader typed, so the snapshot holds the site's code and nothing of the reader's.
 let python = null; // a promise of builder.session.handle
 const LATER_PATH = "/lib/python_stdlib_later.zip";
+// Cache Storage, on this device only: one snapshot per copy of the site, named for its version
+// (the folder of its Python files). Not named like the offline copy's caches, which sw.js
+// replaces as a new version arrives: this one keeps its own (keepSnapshot).
+const SNAPSHOTS = "python-snapshots-iep-follow-through";
 
 // The standard library's later part (builder/later_modules.py), downloaded into Python's file
 // system while Python waits: an import cannot wait for a promise, and a worker may make a
@@ -18,39 +27,103 @@ export function fetchLaterModules(runtime, url) {
   return LATER_PATH;
 }
 
-async function start({ pyodide, archive, stdlib, later }) {
-  // Our archive downloads while Pyodide itself downloads and starts.
-  const code = fetch(archive).then((response) => {
-    if (!response.ok) throw new Error(`${archive}: HTTP ${response.status}`);
+function download(url) {
+  return fetch(url).then((response) => {
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
     return response.arrayBuffer();
   });
-  const { loadPyodide } = await import(pyodide);
-  // Our copy of the standard library, compiled at build time (builder/bytecode.py).
-  const runtime = await loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib });
-  // Marks of where start-up goes, for the browser's performance tools and `make bench`.
-  performance.mark("iep:pyodide-started");
+}
+
+function snapshotAddress(archive) {
+  return new URL("python.snapshot", archive).href;
+}
+
+// The snapshot kept for this version of the site, as a promise of its bytes, or null: none kept,
+// or no Cache Storage here (a page served over plain HTTP from another machine, say).
+async function keptSnapshot(archive) {
+  try {
+    const kept = await (await caches.open(SNAPSHOTS)).match(snapshotAddress(archive));
+    return kept ? kept.arrayBuffer() : null;
+  } catch {
+    return null;
+  }
+}
+
+// Our archive unpacked, and our code imported (builder.session and all it imports). In a
+// restored snapshot our code is imported already, but its data files are files: unpacked anew.
+async function importOurCode(runtime, code, { restored = false } = {}) {
   runtime.unpackArchive(await code, "zip");
   performance.mark("iep:archive-unpacked");
-  runtime.pyimport("builder.later_modules").install(() => fetchLaterModules(runtime, later));
   // Our classes' methods, compiled at build time: Python need not compile them now.
-  runtime.pyimport("builder.dataclass_code").use_compiled();
-  const { handle } = runtime.pyimport("builder.session");
+  if (!restored) runtime.pyimport("builder.dataclass_code").use_compiled();
+  return runtime.pyimport("builder.session");
+}
+
+// Pyodide, self-hosted, with our copy of the standard library, compiled at build time
+// (builder/bytecode.py); `snapshot` holds Pyodide's own snapshot options, if any.
+async function loadPython({ pyodide, stdlib }, snapshot = {}) {
+  const { loadPyodide } = await import(pyodide);
+  return loadPyodide({ indexURL: new URL(".", pyodide).href, stdLibURL: stdlib, ...snapshot });
+}
+
+async function start(addresses) {
+  const { archive, later } = addresses;
+  // Our archive downloads, and a kept snapshot is read, while Pyodide itself downloads.
+  const code = download(archive);
+  const snapshot = await keptSnapshot(archive);
+  // A snapshot this Pyodide cannot restore (damaged, say) is dropped, and Python starts anew.
+  const restored =
+    snapshot &&
+    (await loadPython(addresses, { _loadSnapshot: snapshot }).catch(() => {
+      caches.open(SNAPSHOTS).then((store) => store.delete(snapshotAddress(archive)));
+      return null;
+    }));
+  const runtime = restored || (await loadPython(addresses));
+  const fromSnapshot = runtime === restored;
+  // Marks of where start-up goes, for the browser's performance tools and `make bench`.
+  if (fromSnapshot) performance.mark("iep:snapshot-restored");
+  performance.mark("iep:pyodide-started");
+  const session = await importOurCode(runtime, code, { restored: fromSnapshot });
+  runtime.pyimport("builder.later_modules").install(() => fetchLaterModules(runtime, later));
   performance.mark("iep:code-imported");
-  return handle;
+  return { handle: session.handle, restored: fromSnapshot };
+}
+
+// Python started afresh, our code imported, and its memory kept in Cache Storage, replacing the
+// snapshots of this site's older versions. Nothing else happens in this worker.
+async function keepSnapshot(addresses) {
+  const code = download(addresses.archive);
+  const runtime = await loadPython(addresses, { _makeSnapshot: true });
+  await importOurCode(runtime, code);
+  const snapshot = runtime.makeMemorySnapshot();
+  const store = await caches.open(SNAPSHOTS);
+  const address = snapshotAddress(addresses.archive);
+  const versions = new URL("..", address).href; // this site's assets/py/, one folder a version
+  for (const request of await store.keys()) {
+    if (request.url.startsWith(versions) && request.url !== address) await store.delete(request);
+  }
+  await store.put(address, new Response(snapshot));
 }
 
 self.addEventListener("message", ({ data }) => {
   if (data.start) {
     python = start(data.start);
     python.then(
-      () => self.postMessage({ started: true }),
+      ({ restored }) => self.postMessage({ started: true, restored }),
       (error) => self.postMessage({ failed: String(error) }),
+    );
+    return;
+  }
+  if (data.snapshot) {
+    keepSnapshot(data.snapshot).then(
+      () => self.postMessage({ kept: true }),
+      (error) => self.postMessage({ kept: false, error: String(error) }),
     );
     return;
   }
   // handle() answers every message, errors included; an error here means Python itself broke.
   python
-    .then((handle) => handle(data.message))
+    .then(({ handle }) => handle(data.message))
     .then(
       (answer) => self.postMessage({ id: data.id, answer }),
       (error) => self.postMessage({ id: data.id, error: String(error) }),

@@ -129,6 +129,7 @@ def _build_rows(results: Results, site: Site, temp: Path, runs: int) -> None:
 def _boot_rows(results: Results, runs: list[boot.BootRun]) -> None:
     _paint_rows(results, [run.widget_cold for run in runs])
     _live_rows(results, runs)
+    _snapshot_rows(results, runs)
     _where_rows(results, runs)
     _blocking_rows(results, runs)
 
@@ -164,6 +165,15 @@ def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
         ("warm", [run.widget_warm for run in runs], [run.floor_warm for run in runs]),
     ):
         results.add(Row(section, f"Step page, {cache}", "ms", [load.ready for load in widget]))
+        results.add(
+            Row(
+                section,
+                f"Step page restored from a kept snapshot (1 = yes), {cache}",
+                "",
+                [1.0 if load.restored else 0.0 for load in widget],
+                note="a snapshot of Python the first visit kept on the device (python.js)",
+            )
+        )
         results.add(Row(section, f"Bare Pyodide floor, {cache}", "ms", [f.ready for f in floor]))
         released = [run.released_cold if cache == "cold" else run.released_warm for run in runs]
         results.add(
@@ -207,6 +217,20 @@ def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
                 note="renderer CPU time until live: the work, which the machine's load moves less",
             )
         )
+
+
+def _snapshot_rows(results: Results, runs: list[boot.BootRun]) -> None:
+    section = "Widget live (data-state=ready), from navigation start"
+    colds = [run.widget_cold for run in runs]
+    results.add(
+        Row(
+            section,
+            "Snapshot kept after a first visit, from live",
+            "ms",
+            [c.snapshot_kept - c.ready for c in colds if c.snapshot_kept is not None],
+            note="a second worker starts Python, imports our code and keeps its memory",
+        )
+    )
 
 
 def _where_rows(results: Results, runs: list[boot.BootRun]) -> None:

@@ -4,12 +4,13 @@ to the bare-Pyodide floor, and how long the main thread is blocked on the way.""
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from playwright.sync_api import Browser, Page
 
 from builder.site_build import NODE_MODULES, STDLIB
 from tests.benchmarks.harness import (
+    BOOT_TIMEOUT_MS,
     READY,
     RendererClock,
     Site,
@@ -49,6 +50,11 @@ WORKER_MARKS = """() => ({
     .filter((mark) => mark.name.startsWith("iep:"))
     .map((mark) => [mark.name.slice(4), mark.startTime]),
 })"""
+# After a first visit's tool is live, python.js keeps a snapshot of Python for the next visit and
+# marks when that is done (kept or not): the warm load waits for it, as a returning reader would.
+SNAPSHOT_DONE = """() => performance.getEntriesByType("mark")
+  .filter((mark) => /^iep:snapshot-(not-)?kept$/.test(mark.name))
+  .map((mark) => [mark.name === "iep:snapshot-kept", mark.startTime])[0] || null"""
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,12 @@ class Load:
     runtime_asked: float | None = None  # the page creates its Python worker
     # When the worker's script started running, and each mark it made (pyodide-started, ...)
     worker_marks: dict[str, float] = field(default_factory=dict)
+    snapshot_kept: float | None = None  # a first visit: when the snapshot was kept, if it was
+
+    @property
+    def restored(self) -> bool:
+        """Python was restored from a snapshot kept by an earlier visit."""
+        return "snapshot-restored" in self.worker_marks
 
 
 @dataclass(frozen=True)
@@ -106,9 +118,19 @@ def _cold_and_warm(
             before = clock.now()
             page.goto(site.url + path)
             ready_at = wait_ready(page, ready or READY)
-            loads.append(_measure(page, ready_at, clock.since(before)))
+            load = _measure(page, ready_at, clock.since(before))
             settle(page)
+            if ready is None:  # a tool page
+                load = replace(load, snapshot_kept=_snapshot_kept(page))
+            loads.append(load)
         return loads[0], loads[1]
+
+
+def _snapshot_kept(page: Page) -> float | None:
+    """When python.js had kept its snapshot, in ms since navigation (None: it kept none)."""
+    handle = page.wait_for_function(SNAPSHOT_DONE, timeout=BOOT_TIMEOUT_MS)
+    kept, at = handle.json_value()
+    return at if kept else None
 
 
 def _measure(page: Page, ready: float, cpu: float) -> Load:
