@@ -120,7 +120,7 @@ def _cold_and_warm(
             ready_at = wait_ready(page, ready or READY)
             load = _measure(page, ready_at, clock.since(before))
             settle(page)
-            if ready is None:  # a tool page
+            if ready is None and not load.restored:  # a tool page keeps a snapshot of Python
                 load = replace(load, snapshot_kept=_snapshot_kept(page))
             loads.append(load)
         return loads[0], loads[1]
