@@ -86,6 +86,19 @@ def test_the_snapshot_holds_nothing_the_reader_typed(visit: Visit, site: BuiltSi
     assert visit.errors == []
 
 
+def test_the_snapshot_waits_while_the_reader_types(visit: Visit, site: BuiltSite) -> None:
+    """Its worker shares the processor with Python's answers, so it starts at a pause."""
+    page = visit.page
+    page.goto(site.url + STEP_PAGE)
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    page.locator('[data-path="child.name"]').first.click()
+    page.keyboard.type("Samantha Alexandra Rivera-Okonkwo", delay=80)
+    workers = [url for url in visit.requests if url.endswith("/worker.js")]
+    assert len(workers) == 1, "no second worker while the reader types"
+    assert snapshot_kept(page)
+    assert visit.errors == []
+
+
 def test_a_new_snapshot_replaces_this_sites_older_ones_only(visit: Visit, site: BuiltSite) -> None:
     page = visit.page
     page.goto(site.url + "glossary/")  # no tool: nothing is kept here

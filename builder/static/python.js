@@ -14,6 +14,9 @@ let nextId = 0;
 let markStarted;
 let markFailed;
 let restored = false; // this visit's Python was restored from a snapshot kept on the device
+let lastAsked = 0; // when the page last sent Python something the reader did
+// The snapshot is made once the reader has paused this long: its worker shares the processor.
+const QUIET_MS = 1000;
 const workerUrl = new URL("./worker.js", import.meta.url);
 
 // Settles once: when Python can answer, or when it cannot start.
@@ -64,14 +67,18 @@ function addresses() {
   };
 }
 
-// Once a tool is live: a second worker keeps a snapshot of Python with our code imported, so a
-// later visit restores it instead of starting Python anew (worker.js). It is sent addresses only,
+// Once a tool is live and the reader pauses: a second worker keeps a snapshot of Python with our
+// code imported, so a later visit restores it instead of starting Python anew (worker.js). It is sent addresses only,
 // never what the reader typed. Not when this visit restored one, nor where the browser keeps no
 // Cache Storage. It is an extra: if it fails, the next visit starts Python as this one did. Its
 // end is marked (with the error, if any) for the browser's performance tools, `make bench` and
 // the tests.
 export function keepSnapshot() {
   if (restored || !("caches" in self)) return;
+  if (waiting.size > 0 || performance.now() - lastAsked < QUIET_MS) {
+    setTimeout(keepSnapshot, QUIET_MS);
+    return;
+  }
   const keeper = new Worker(workerUrl, { type: "module", name: "python-snapshot" });
   const done = ({ kept, error }) => {
     keeper.terminate();
@@ -86,6 +93,7 @@ export function keepSnapshot() {
 export async function ask(message) {
   await started;
   const id = nextId++;
+  lastAsked = performance.now();
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
     worker.postMessage({ id, message: JSON.stringify(message) });

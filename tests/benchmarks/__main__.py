@@ -228,7 +228,7 @@ def _snapshot_rows(results: Results, runs: list[boot.BootRun]) -> None:
             "Snapshot kept after a first visit, from live",
             "ms",
             [c.snapshot_kept - c.ready for c in colds if c.snapshot_kept is not None],
-            note="a second worker starts Python, imports our code and keeps its memory",
+            note="after a 1 s pause, a second worker starts Python, imports our code, keeps it",
         )
     )
 

@@ -158,9 +158,14 @@ def _measure(page: Page, ready: float, cpu: float) -> Load:
 
 def _worker_marks(page: Page) -> dict[str, float]:
     """The Python worker's start ("running") and its marks, in ms since the page's navigation."""
-    workers = [worker for worker in page.workers if worker.url.endswith("/worker.js")]
+    # Not the worker that keeps a snapshot of Python once the tool is live (python.js).
+    workers = [
+        worker
+        for worker in page.workers
+        if worker.url.endswith("/worker.js") and worker.evaluate("self.name") == ""
+    ]
     if not workers:
         return {}
-    seen = workers[-1].evaluate(WORKER_MARKS)
+    seen = workers[0].evaluate(WORKER_MARKS)
     offset = seen["origin"] - page.evaluate("performance.timeOrigin")
     return {"running": offset, **{name: offset + time for name, time in seen["marks"]}}
