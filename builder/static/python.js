@@ -1,6 +1,7 @@
 // The page's connection to Python, which runs in a Web Worker (worker.js) so that starting and
 // computing never freeze the page. One worker per tab: instant navigation keeps this module, so
-// Python keeps running with the reader's case in memory.
+// Python keeps running with the reader's case in memory. (After a first visit a second, short-lived
+// one keeps a snapshot of Python for the next: keepSnapshot.)
 //
 // On a page with a tool this module is loaded from <head> (async, tagged data-start) and starts
 // the worker at the page's first frame; widgets.js imports the same module, and starts it after
@@ -68,11 +69,11 @@ function addresses() {
 }
 
 // Once a tool is live and the reader pauses: a second worker keeps a snapshot of Python with our
-// code imported, so a later visit restores it instead of starting Python anew (worker.js). It is sent addresses only,
-// never what the reader typed. Not when this visit restored one, nor where the browser keeps no
-// Cache Storage. It is an extra: if it fails, the next visit starts Python as this one did. Its
-// end is marked (with the error, if any) for the browser's performance tools, `make bench` and
-// the tests.
+// code imported, so a later visit restores it instead of starting Python anew (worker.js). It is
+// sent addresses only, never what the reader typed. Not when this visit restored one, nor where
+// the browser keeps no Cache Storage. It is an extra: if it fails, the next visit starts Python as
+// this one did. Its end is marked (with the error, if any) for the browser's performance tools,
+// `make bench` and the tests.
 export function keepSnapshot() {
   if (restored || !("caches" in self)) return;
   if (waiting.size > 0 || performance.now() - lastAsked < QUIET_MS) {
