@@ -25,6 +25,7 @@ docs/privacy.md says the same to readers:
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -32,7 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, BuiltSite
-from tests.test_browser import ALL_READY, follow_link, settled
+from tests.test_browser import ALL_READY, BOOT_TIMEOUT_MS, follow_link, settled
 from tests.test_snapshot import HOLDS, KEPT, SNAPSHOTS, snapshot_address
 
 STORAGE_KEY = "iep-follow-through:case:v1"
@@ -185,7 +186,11 @@ def _storage_written(page: Any, site: BuiltSite, version: str) -> list[str]:
 def _snapshot_strays(page: Any, site: BuiltSite) -> list[str]:
     """What in the snapshots' cache is not this site's one snapshot, or is something typed."""
     address = snapshot_address(site)
-    kept = [url for url, _ in page.evaluate(KEPT, SNAPSHOTS)]
+    # Kept once the reader pauses (python.js): the walk pauses only at its end.
+    deadline = time.monotonic() + BOOT_TIMEOUT_MS / 1000
+    while not (kept := [url for url, _ in page.evaluate(KEPT, SNAPSHOTS)]):
+        assert time.monotonic() < deadline, "no snapshot of Python was kept"
+        page.wait_for_timeout(250)
     if kept != [address]:
         return [f"snapshots kept: {kept}"]
     return page.evaluate(HOLDS, [SNAPSHOTS, address, [TYPED["email"], "Probe child.name"]])
