@@ -38,12 +38,11 @@ function snapshotAddress(archive) {
   return new URL("python.snapshot", archive).href;
 }
 
-// The snapshot kept for this version of the site, as a promise of its bytes, or null: none kept,
-// or no Cache Storage here (a page served over plain HTTP from another machine, say).
+// The snapshot kept for this version of the site (a Response, its bytes still unread), or null:
+// none kept, or no Cache Storage here (a page served over plain HTTP from another machine, say).
 async function keptSnapshot(archive) {
   try {
-    const kept = await (await caches.open(SNAPSHOTS)).match(snapshotAddress(archive));
-    return kept ? kept.arrayBuffer() : null;
+    return (await (await caches.open(SNAPSHOTS)).match(snapshotAddress(archive))) || null;
   } catch {
     return null;
   }
@@ -74,7 +73,7 @@ async function start(addresses) {
   // A snapshot this Pyodide cannot restore (damaged, say) is dropped, and Python starts anew.
   const restored =
     snapshot &&
-    (await loadPython(addresses, { _loadSnapshot: snapshot }).catch(() => {
+    (await loadPython(addresses, { _loadSnapshot: snapshot.arrayBuffer() }).catch(() => {
       caches.open(SNAPSHOTS).then((store) => store.delete(snapshotAddress(archive)));
       return null;
     }));
