@@ -61,6 +61,33 @@ def serving(
         server.server_close()
 
 
+def python_worker(page: Any) -> Any:
+    """The page's Python worker (a worker.js), not the one python.js starts to keep a snapshot of
+    Python (it has a name); None if the page has none."""
+    return next(
+        (
+            worker
+            for worker in page.workers
+            if worker.url.endswith("/worker.js") and worker.evaluate("self.name") == ""
+        ),
+        None,
+    )
+
+
+# python.js marks the end of keeping its snapshot of Python, after a first visit's tool is live.
+SNAPSHOT_DONE = """() => performance.getEntriesByType("mark")
+  .filter((mark) => mark.name === "iep:snapshot-kept" || mark.name === "iep:snapshot-not-kept")
+  .map((mark) => [mark.name === "iep:snapshot-kept", mark.startTime])[0] || null"""
+SNAPSHOT_TIMEOUT_MS = 180_000
+
+
+def snapshot_kept_at(page: Any) -> float | None:
+    """Wait until python.js has kept its snapshot of Python on the page now shown, or failed to:
+    when it was kept, in ms since the page's navigation, or None if it was not."""
+    kept, at = page.wait_for_function(SNAPSHOT_DONE, timeout=SNAPSHOT_TIMEOUT_MS).json_value()
+    return float(at) if kept else None
+
+
 # Pyodide under Node, as the browser's worker starts it: the site's own runtime, standard library
 # (its later part read from the site's folder when first needed) and archive, then one piece of
 # Python; what its last line gives, printed.

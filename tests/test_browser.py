@@ -17,6 +17,7 @@ from builder.case import loads_case as parse
 from builder.gap import compute_gap, report_to_dict
 from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
+from tests.site import python_worker
 
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
@@ -300,25 +301,6 @@ def test_the_log_goes_out_and_comes_back_as_csv(
         page.locator('[data-action="csv-export"][data-service="0"]').click()
     exported = Path(download.value.path()).read_text()
     assert "2026-10-06,30" in exported and "provider_absent" in exported
-
-
-def python_worker(page: Any) -> Any:
-    """The page's Python worker (worker.js), not the one that keeps a snapshot (python.js)."""
-    return next(
-        worker
-        for worker in page.workers
-        if worker.url.endswith("/worker.js") and worker.evaluate("self.name") == ""
-    )
-
-
-def snapshot_kept(page: Any) -> bool:
-    """Wait until python.js has kept its snapshot of Python, or failed to; whether it was kept."""
-    done = page.wait_for_function(
-        """() => performance.getEntriesByType("mark").map((mark) => mark.name)
-            .find((name) => name === "iep:snapshot-kept" || name === "iep:snapshot-not-kept")""",
-        timeout=BOOT_TIMEOUT_MS,
-    )
-    return bool(done.json_value() == "iep:snapshot-kept")
 
 
 def later_modules_fetched_in_the_worker(page: Any) -> int:

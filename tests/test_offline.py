@@ -19,6 +19,7 @@ import pytest
 
 from builder.site_build import LATER_STDLIB
 from tests.conftest import EXAMPLE_CASE, BuiltSite
+from tests.site import snapshot_kept_at
 from tests.test_browser import (
     ALL_READY,
     BOOT_TIMEOUT_MS,
@@ -26,7 +27,6 @@ from tests.test_browser import (
     follow_link,
     later_modules_fetched_in_the_worker,
     letter_text,
-    snapshot_kept,
 )
 from tests.test_snapshot import SNAPSHOTS, restored
 
@@ -109,7 +109,7 @@ def _controlled_after_first_visit(page: Any, url: str) -> None:
     python.js keeps its snapshot of Python."""
     page.goto(url)
     page.wait_for_function(ALL_READY, timeout=BOOT_TIMEOUT_MS)
-    assert snapshot_kept(page)
+    assert snapshot_kept_at(page) is not None
     page.evaluate("async () => { await navigator.serviceWorker.ready; }")
     page.reload()
     page.wait_for_function(ALL_READY, timeout=BOOT_TIMEOUT_MS)

@@ -10,12 +10,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import BuiltSite, Visit
+from tests.site import python_worker, snapshot_kept_at
 from tests.test_browser import (
     BOOT_TIMEOUT_MS,
     READY,
     letter_text,
-    python_worker,
-    snapshot_kept,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,7 +57,7 @@ def test_a_second_visit_restores_python_from_the_snapshot_the_first_one_kept(
     page.goto(site.url + STEP_PAGE)
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     assert not restored(page)
-    assert snapshot_kept(page)
+    assert snapshot_kept_at(page) is not None
     [(address, size)] = page.evaluate(KEPT, SNAPSHOTS)
     assert address == snapshot_address(site) and size > SNAPSHOT_BYTES
     requests = len(visit.requests)
@@ -80,7 +79,7 @@ def test_the_snapshot_holds_nothing_the_reader_typed(visit: Visit, site: BuiltSi
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     page.locator('[data-path="parent.name"]').first.fill("Marisol Later")
     assert "Quillon Early" in letter_text(page)
-    assert snapshot_kept(page)
+    assert snapshot_kept_at(page) is not None
     typed = ["Quillon Early", "Marisol Later"]
     assert page.evaluate(HOLDS, [SNAPSHOTS, snapshot_address(site), typed]) == []
     assert visit.errors == []
@@ -95,7 +94,7 @@ def test_the_snapshot_waits_while_the_reader_types(visit: Visit, site: BuiltSite
     page.keyboard.type("Samantha Alexandra Rivera-Okonkwo", delay=80)
     workers = [url for url in visit.requests if url.endswith("/worker.js")]
     assert len(workers) == 1, "no second worker while the reader types"
-    assert snapshot_kept(page)
+    assert snapshot_kept_at(page) is not None
     assert visit.errors == []
 
 
@@ -108,7 +107,7 @@ def test_a_new_snapshot_replaces_this_sites_older_ones_only(visit: Visit, site: 
         page.evaluate(PUT, [SNAPSHOTS, address, "another version's snapshot"])
     page.goto(site.url + STEP_PAGE)
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
-    assert snapshot_kept(page)
+    assert snapshot_kept_at(page) is not None
     kept = sorted(address for address, _ in page.evaluate(KEPT, SNAPSHOTS))
     assert kept == [another_site, snapshot_address(site)]
     assert visit.errors == []
@@ -125,7 +124,7 @@ def test_a_snapshot_python_cannot_restore_is_replaced_and_python_starts_anew(
     assert not restored(page)
     page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
     assert "Sam Rivera" in letter_text(page)
-    assert snapshot_kept(page)
+    assert snapshot_kept_at(page) is not None
     [(_, size)] = page.evaluate(KEPT, SNAPSHOTS)
     assert size > SNAPSHOT_BYTES
     assert visit.errors == []

@@ -10,7 +10,6 @@ from playwright.sync_api import Browser, Page
 
 from builder.site_build import NODE_MODULES, STDLIB
 from tests.benchmarks.harness import (
-    BOOT_TIMEOUT_MS,
     READY,
     RendererClock,
     Site,
@@ -21,6 +20,7 @@ from tests.benchmarks.harness import (
     wait_ready,
     write_worker_page,
 )
+from tests.site import python_worker, snapshot_kept_at
 
 STEP_PAGE = "guide/write-to-the-case-manager/"
 FLOOR_PAGE = "bench-floor/"
@@ -50,11 +50,6 @@ WORKER_MARKS = """() => ({
     .filter((mark) => mark.name.startsWith("iep:"))
     .map((mark) => [mark.name.slice(4), mark.startTime]),
 })"""
-# After a first visit's tool is live, python.js keeps a snapshot of Python for the next visit and
-# marks when that is done (kept or not): the warm load waits for it, as a returning reader would.
-SNAPSHOT_DONE = """() => performance.getEntriesByType("mark")
-  .filter((mark) => /^iep:snapshot-(not-)?kept$/.test(mark.name))
-  .map((mark) => [mark.name === "iep:snapshot-kept", mark.startTime])[0] || null"""
 
 
 @dataclass(frozen=True)
@@ -121,16 +116,9 @@ def _cold_and_warm(
             load = _measure(page, ready_at, clock.since(before))
             settle(page)
             if ready is None and not load.restored:  # a tool page keeps a snapshot of Python
-                load = replace(load, snapshot_kept=_snapshot_kept(page))
+                load = replace(load, snapshot_kept=snapshot_kept_at(page))
             loads.append(load)
         return loads[0], loads[1]
-
-
-def _snapshot_kept(page: Page) -> float | None:
-    """When python.js had kept its snapshot, in ms since navigation (None: it kept none)."""
-    handle = page.wait_for_function(SNAPSHOT_DONE, timeout=BOOT_TIMEOUT_MS)
-    kept, at = handle.json_value()
-    return at if kept else None
 
 
 def _measure(page: Page, ready: float, cpu: float) -> Load:
@@ -158,14 +146,9 @@ def _measure(page: Page, ready: float, cpu: float) -> Load:
 
 def _worker_marks(page: Page) -> dict[str, float]:
     """The Python worker's start ("running") and its marks, in ms since the page's navigation."""
-    # Not the worker that keeps a snapshot of Python once the tool is live (python.js).
-    workers = [
-        worker
-        for worker in page.workers
-        if worker.url.endswith("/worker.js") and worker.evaluate("self.name") == ""
-    ]
-    if not workers:
+    worker = python_worker(page)
+    if worker is None:
         return {}
-    seen = workers[0].evaluate(WORKER_MARKS)
+    seen = worker.evaluate(WORKER_MARKS)
     offset = seen["origin"] - page.evaluate("performance.timeOrigin")
     return {"running": offset, **{name: offset + time for name, time in seen["marks"]}}
