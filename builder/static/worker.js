@@ -88,13 +88,21 @@ async function start(addresses) {
   return { handle: session.handle, restored: fromSnapshot };
 }
 
-// Python started afresh, our code imported, and its memory kept in Cache Storage, replacing the
-// snapshots of this site's older versions. Nothing else happens in this worker.
-async function keepSnapshot(addresses) {
+// Python started afresh, our code imported, and a snapshot of its memory made.
+async function madeSnapshot(addresses) {
   const code = download(addresses.archive);
   const runtime = await loadPython(addresses, { _makeSnapshot: true });
   await importOurCode(runtime, code);
-  const snapshot = runtime.makeMemorySnapshot();
+  return runtime.makeMemorySnapshot();
+}
+
+// A snapshot made and kept in Cache Storage, replacing the snapshots of this site's older
+// versions. Nothing else happens in this worker. It is kept only once this browser has restored
+// it: Pyodide's snapshots are experimental, and one larger than the memory Pyodide restores into
+// cannot be restored (pyodide/pyodide#6254), so a reader's visit never tries one that fails.
+async function keepSnapshot(addresses) {
+  const snapshot = await madeSnapshot(addresses);
+  await loadPython(addresses, { _loadSnapshot: snapshot });
   const store = await caches.open(SNAPSHOTS);
   const address = snapshotAddress(addresses.archive);
   const versions = new URL("..", address).href; // this site's assets/py/, one folder a version
