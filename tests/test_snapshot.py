@@ -85,6 +85,36 @@ def test_the_snapshot_holds_nothing_the_reader_typed(visit: Visit, site: BuiltSi
     assert visit.errors == []
 
 
+# How much memory the device says it has, in GB, as Chromium reports it; None: as Safari and
+# Firefox, which do not say.
+DEVICE_MEMORY = """memory => {
+    if (memory === null) delete Navigator.prototype.deviceMemory;
+    else Object.defineProperty(Navigator.prototype, "deviceMemory", { get: () => memory });
+}"""
+
+
+@pytest.mark.parametrize(
+    ("memory", "kept"), [(2, False), (4, True), (None, True)], ids=["2 GB", "4 GB", "unreported"]
+)
+def test_a_device_with_little_memory_keeps_no_snapshot(
+    visit: Visit, site: BuiltSite, memory: int | None, kept: bool
+) -> None:
+    """Making one takes about 200 MB more for a moment: a phone short of memory may close the
+    tab. Chromium says how much memory a device has; Safari and Firefox do not."""
+    page = visit.page
+    page.add_init_script(f"({DEVICE_MEMORY})({'null' if memory is None else memory})")
+    page.goto(site.url + STEP_PAGE)
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert page.evaluate("navigator.deviceMemory") == memory
+    assert (snapshot_kept_at(page) is not None) is kept
+    assert len(page.evaluate(KEPT, SNAPSHOTS)) == int(kept)
+    workers = [url for url in visit.requests if url.endswith("/worker.js")]
+    assert len(workers) == 1 + int(kept)
+    page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
+    assert "Sam Rivera" in letter_text(page)
+    assert visit.errors == []
+
+
 def test_the_snapshot_waits_while_the_reader_types(visit: Visit, site: BuiltSite) -> None:
     """Its worker shares the processor with Python's answers, so it starts at a pause."""
     page = visit.page

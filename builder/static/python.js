@@ -18,6 +18,10 @@ let restored = false; // this visit's Python was restored from a snapshot kept o
 let lastAsked = 0; // when the page last sent Python something the reader did
 // The snapshot is made once the reader has paused this long: its worker shares the processor.
 const QUIET_MS = 1000;
+// Making it takes about 200 MB more for a second or two (two more runtimes and the snapshot), and
+// a phone short of memory may close the whole tab, with what the reader typed: a device with less
+// than this (in GB, as Chromium reports it; other browsers do not say) keeps none.
+const SNAPSHOT_MIN_MEMORY_GB = 4;
 const workerUrl = new URL("./worker.js", import.meta.url);
 
 // Settles once: when Python can answer, or when it cannot start.
@@ -68,14 +72,25 @@ function addresses() {
   };
 }
 
+// Why this visit keeps no snapshot of Python, or "" if it may.
+function snapshotSkipped() {
+  if (restored) return "this visit restored one";
+  if (!("caches" in self)) return "this browser keeps no Cache Storage here";
+  if (navigator.deviceMemory < SNAPSHOT_MIN_MEMORY_GB) return "this device has little memory";
+  return "";
+}
+
 // Once a tool is live and the reader pauses: a second worker keeps a snapshot of Python with our
 // code imported, so a later visit restores it instead of starting Python anew (worker.js). It is
-// sent addresses only, never what the reader typed. Not when this visit restored one, nor where
-// the browser keeps no Cache Storage. It is an extra: if it fails, the next visit starts Python as
-// this one did. Its end is marked (with the error, if any) for the browser's performance tools,
-// `make bench` and the tests.
+// sent addresses only, never what the reader typed. It is an extra: if it is skipped or fails,
+// the next visit starts Python as this one did. Its end is marked (with the reason or the error,
+// if any) for the browser's performance tools, `make bench` and the tests.
 export function keepSnapshot() {
-  if (restored || !("caches" in self)) return;
+  const skipped = snapshotSkipped();
+  if (skipped) {
+    performance.mark("iep:snapshot-not-kept", { detail: skipped });
+    return;
+  }
   if (waiting.size > 0 || performance.now() - lastAsked < QUIET_MS) {
     setTimeout(keepSnapshot, QUIET_MS);
     return;
