@@ -17,7 +17,7 @@ from builder.case import loads_case as parse
 from builder.gap import compute_gap, report_to_dict
 from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
-from tests.site import python_worker
+from tests.site import python_worker, worker_scripts
 
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
@@ -411,7 +411,7 @@ def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: Built
     page.goto(site.url + "glossary/")
     page.wait_for_load_state("networkidle")
     assert [url for url in visit.requests if "/assets/runtime/" in url] == [], "no Python"
-    assert [url for url in visit.requests if url.endswith("/worker.js")] == []
+    assert worker_scripts(visit.requests) == []
     page.goto(site.url + "builder/")
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     type_example_case(page)
@@ -419,8 +419,7 @@ def test_the_case_follows_the_reader_from_page_to_page(visit: Visit, site: Built
     follow_link(page, site.url + "guide/write-to-the-case-manager/")
     assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
     assert "120 minutes were not provided" in letter_text(page)
-    workers = [url for url in visit.requests[started:] if url.endswith("/worker.js")]
-    assert workers == [], "Python started once, and kept"
+    assert worker_scripts(visit.requests[started:]) == [], "Python started once, and kept"
 
 
 def test_the_builder_page_offers_every_letter_from_the_same_facts(

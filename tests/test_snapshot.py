@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BuiltSite, Visit
-from tests.site import python_worker, snapshot_kept_at
+from tests.site import python_worker, snapshot_kept_at, worker_scripts
 from tests.test_browser import (
     BOOT_TIMEOUT_MS,
     READY,
@@ -66,8 +66,7 @@ def test_a_second_visit_restores_python_from_the_snapshot_the_first_one_kept(
     assert restored(page)
     page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
     assert "Sam Rivera" in letter_text(page)
-    workers = [url for url in visit.requests[requests:] if url.endswith("/worker.js")]
-    assert len(workers) == 1, "no second worker keeps a snapshot again"
+    assert len(worker_scripts(visit.requests[requests:])) == 1, "no second worker keeps one again"
     assert visit.errors == []
 
 
@@ -108,8 +107,7 @@ def test_a_device_with_little_memory_keeps_no_snapshot(
     assert page.evaluate("navigator.deviceMemory") == memory
     assert (snapshot_kept_at(page) is not None) is kept
     assert len(page.evaluate(KEPT, SNAPSHOTS)) == int(kept)
-    workers = [url for url in visit.requests if url.endswith("/worker.js")]
-    assert len(workers) == 1 + int(kept)
+    assert len(worker_scripts(visit.requests)) == 1 + int(kept)
     page.locator('[data-path="child.name"]').first.fill("Sam Rivera")
     assert "Sam Rivera" in letter_text(page)
     assert visit.errors == []
@@ -122,8 +120,7 @@ def test_the_snapshot_waits_while_the_reader_types(visit: Visit, site: BuiltSite
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
     page.locator('[data-path="child.name"]').first.click()
     page.keyboard.type("Samantha Alexandra Rivera-Okonkwo", delay=80)
-    workers = [url for url in visit.requests if url.endswith("/worker.js")]
-    assert len(workers) == 1, "no second worker while the reader types"
+    assert len(worker_scripts(visit.requests)) == 1, "no second worker while the reader types"
     assert snapshot_kept_at(page) is not None
     assert visit.errors == []
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BuiltSite, Visit
+from tests.site import worker_scripts
 from tests.test_browser import follow_link, letter_text, open_builder, type_example_case
 
 SUBPATH = "iep-follow-through/"
@@ -102,7 +103,6 @@ def test_instant_navigation_keeps_the_tool_live_under_the_sub_path(
     assert page.evaluate("window.iepSameDocument === true"), "an instant navigation, no reload"
     assert page.locator('[data-path="child.name"]').first.input_value() == "Sam Rivera"
     assert "120 minutes were not provided" in letter_text(page)
-    workers = [url for url in visit.requests[started:] if url.endswith("/worker.js")]
-    assert workers == [], "the same Python, not a new one"
+    assert worker_scripts(visit.requests[started:]) == [], "the same Python, not a new one"
     assert outside(visit, site) == []
     assert visit.errors == []
