@@ -87,7 +87,9 @@ class Visit:
 def visit(browser: Any, site: BuiltSite) -> Iterator[Visit]:
     # The offline and privacy tests check the service worker in contexts of their own; here it
     # would only download the whole site into every test's cache.
-    context = browser.new_context(accept_downloads=True, service_workers="block")
+    from tests.site import new_context
+
+    context = new_context(browser, accept_downloads=True, service_workers="block")
     page = context.new_page()
     recorded = Visit(page)
     page.on("request", lambda request: recorded.requests.append(request.url))

@@ -31,6 +31,25 @@ CHROMIUM_FLAGS = (
 )
 
 
+# How much memory a page's device says it has, in GB, as Chromium reports it (rounded down to a
+# power of two); None: as Safari and Firefox, which do not say.
+DEVICE_MEMORY = """memory => {
+    if (memory === null) delete Navigator.prototype.deviceMemory;
+    else Object.defineProperty(Navigator.prototype, "deviceMemory", { get: () => memory });
+}"""
+# python.js keeps its snapshot of Python only on a device that says it has 4 GB or more. The tests'
+# browser says 8, whatever the machine running them has, so that they check the same site on a
+# small test machine; test_snapshot checks devices with less.
+TEST_DEVICE_MEMORY_GB = 8
+
+
+def new_context(browser: Any, **options: Any) -> Any:
+    """A browser context for a test (Playwright's `options`), on a device with 8 GB of memory."""
+    context = browser.new_context(**options)
+    context.add_init_script(script=f"({DEVICE_MEMORY})({TEST_DEVICE_MEMORY_GB})")
+    return context
+
+
 class QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, ROOT, BuiltSite
+from tests.site import new_context
 
 BOOT_TIMEOUT_MS = 120_000
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -81,7 +82,7 @@ def themed_page(
     browser: Any, site: BuiltSite, mode: str = "light", **options: Any
 ) -> Iterator[Any]:
     """A page on a device that prefers `mode`; the site follows it (overrides/main.html)."""
-    context = browser.new_context(color_scheme=mode, **options)
+    context = new_context(browser, color_scheme=mode, **options)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))

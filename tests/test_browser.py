@@ -17,7 +17,7 @@ from builder.case import loads_case as parse
 from builder.gap import compute_gap, report_to_dict
 from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
-from tests.site import python_worker, worker_scripts
+from tests.site import new_context, python_worker, worker_scripts
 
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
@@ -349,7 +349,7 @@ def test_the_home_page_fetches_what_python_loads_ahead_and_runs_none_of_it(
 def test_the_home_page_fetches_nothing_ahead_with_data_saver_on(
     browser: Any, site: BuiltSite
 ) -> None:
-    context = browser.new_context(service_workers="block")
+    context = new_context(browser, service_workers="block")
     context.add_init_script(
         script="Object.defineProperty(navigator, 'connection', { value: { saveData: true } });"
     )
@@ -561,7 +561,7 @@ def test_a_real_semester_gives_the_same_numbers_in_the_page_as_on_the_command_li
 
 
 def test_every_output_gives_the_letter_shown(browser: Any, site: BuiltSite, tmp_path: Path) -> None:
-    context = browser.new_context(accept_downloads=True)
+    context = new_context(browser, accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site.url.rstrip("/"))
     page = context.new_page()
     page.goto(site.url + "builder/")

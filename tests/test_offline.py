@@ -19,7 +19,7 @@ import pytest
 
 from builder.site_build import LATER_STDLIB
 from tests.conftest import EXAMPLE_CASE, BuiltSite
-from tests.site import snapshot_kept_at
+from tests.site import new_context, snapshot_kept_at
 from tests.test_browser import (
     ALL_READY,
     BOOT_TIMEOUT_MS,
@@ -92,7 +92,7 @@ def own_site(tmp_path: Path) -> Iterator[OwnSite]:
 
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
-    context = browser.new_context()
+    context = new_context(browser)
     yield context
     context.close()
 

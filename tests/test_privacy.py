@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, BuiltSite
+from tests.site import new_context
 from tests.test_browser import ALL_READY, BOOT_TIMEOUT_MS, follow_link, settled
 from tests.test_snapshot import HOLDS, KEPT, SNAPSHOTS, snapshot_address
 
@@ -222,7 +223,7 @@ def _cached_only_site_files(page: Any, site: BuiltSite, version: str) -> list[st
 def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
     browser: Any, site: BuiltSite, tmp_path: Path, trust_report: dict[str, str]
 ) -> None:
-    context = browser.new_context(accept_downloads=True)
+    context = new_context(browser, accept_downloads=True)
     requests: list[str] = []
     from_worker: list[str] = []
     errors: list[str] = []

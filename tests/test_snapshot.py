@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BuiltSite, Visit
-from tests.site import python_worker, snapshot_kept_at, worker_scripts
+from tests.site import DEVICE_MEMORY, python_worker, snapshot_kept_at, worker_scripts
 from tests.test_browser import (
     BOOT_TIMEOUT_MS,
     READY,
@@ -82,14 +82,6 @@ def test_the_snapshot_holds_nothing_the_reader_typed(visit: Visit, site: BuiltSi
     typed = ["Quillon Early", "Marisol Later"]
     assert page.evaluate(HOLDS, [SNAPSHOTS, snapshot_address(site), typed]) == []
     assert visit.errors == []
-
-
-# How much memory the device says it has, in GB, as Chromium reports it; None: as Safari and
-# Firefox, which do not say.
-DEVICE_MEMORY = """memory => {
-    if (memory === null) delete Navigator.prototype.deviceMemory;
-    else Object.defineProperty(Navigator.prototype, "deviceMemory", { get: () => memory });
-}"""
 
 
 @pytest.mark.parametrize(
