@@ -22,7 +22,7 @@ from typing import TypeVar
 from playwright.sync_api import Browser
 
 from builder.site_build import Runtime
-from tests.benchmarks import boot, build_time, keystrokes, scale, slow_network, transfer
+from tests.benchmarks import boot, build_time, keystrokes, memory, scale, slow_network, transfer
 from tests.benchmarks.harness import RendererClock, Site, chromium
 from tests.benchmarks.report import Results, Row, at_most, below, in_every_run
 from tests.conftest import ROOT
@@ -60,6 +60,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                     lambda n: boot.boot_run(browser, site, clock, floor_first=n % 2 == 1),
                 ),
             )
+            if memory.measurable():
+                _memory_rows(
+                    results,
+                    _repeat(
+                        "snapshot memory",
+                        runs,
+                        lambda _: memory.snapshot_memory_run(browser, site),
+                    ),
+                )
             _typing_rows(
                 results,
                 _repeat("keystrokes", runs, lambda _: keystrokes.keystroke_run(browser, site)),
@@ -231,6 +240,20 @@ def _snapshot_rows(results: Results, runs: list[boot.BootRun]) -> None:
             note="after a 1 s pause, a second worker starts Python, imports our code, keeps it",
         )
     )
+
+
+def _memory_rows(results: Results, runs: list[memory.MemoryRun | None]) -> None:
+    kept = [run for run in runs if run is not None]
+    if kept:
+        results.add(
+            Row(
+                "Browser memory, all of Chromium's processes (resident)",
+                "Rise while a first visit's snapshot is made, over live",
+                "MB",
+                [run.peak - run.live for run in kept],
+                note="why a device that reports under 4 GB keeps no snapshot (python.js)",
+            )
+        )
 
 
 def _where_rows(results: Results, runs: list[boot.BootRun]) -> None:
