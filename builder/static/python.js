@@ -1,7 +1,7 @@
 // The page's connection to Python, which runs in a Web Worker (worker.js) so that starting and
 // computing never freeze the page. One worker per tab: instant navigation keeps this module, so
-// Python keeps running with the reader's case in memory. (After a first visit a second, short-lived
-// one keeps a snapshot of Python for the next: keepSnapshot.)
+// Python keeps running with the reader's case in memory. (After a first visit two more,
+// short-lived, one after the other, keep a snapshot of Python for the next: keepSnapshot.)
 //
 // On a page with a tool this module is loaded from <head> (async, tagged data-start) and starts
 // the worker at the page's first frame; widgets.js imports the same module, and starts it after
@@ -18,7 +18,7 @@ let restored = false; // this visit's Python was restored from a snapshot kept o
 let lastAsked = 0; // when the page last sent Python something the reader did
 // The snapshot is made once the reader has paused this long: its worker shares the processor.
 const QUIET_MS = 1000;
-// Making it takes about 200 MB more for a second or two (two more runtimes and the snapshot), and
+// Keeping it takes about 160 MB more for a second or two (one more runtime and the snapshot), and
 // a phone short of memory may close the whole tab, with what the reader typed: a device with less
 // than this (in GB, as Chromium reports it; other browsers do not say) keeps none.
 const SNAPSHOT_MIN_MEMORY_GB = 4;
@@ -80,11 +80,28 @@ function snapshotSkipped() {
   return "";
 }
 
-// Once a tool is live and the reader pauses: a second worker keeps a snapshot of Python with our
-// code imported, so a later visit restores it instead of starting Python anew (worker.js). It is
-// sent addresses only, never what the reader typed. It is an extra: if it is skipped or fails,
-// the next visit starts Python as this one did. Its end is marked (with the reason or the error,
-// if any) for the browser's performance tools, `make bench` and the tests.
+// One step of keeping a snapshot, in a worker of its own that ends with it: the worker's answer.
+function inSnapshotWorker(message, transfer = []) {
+  return new Promise((resolve, reject) => {
+    const keeper = new Worker(workerUrl, { type: "module", name: "python-snapshot" });
+    const done = (data) => {
+      keeper.terminate();
+      if (data.error) reject(new Error(data.error));
+      else resolve(data);
+    };
+    keeper.addEventListener("message", ({ data }) => done(data));
+    keeper.addEventListener("error", (event) => done({ error: event.message }));
+    keeper.postMessage(message, transfer);
+  });
+}
+
+// Once a tool is live and the reader pauses: a snapshot of Python with our code imported is made
+// and kept, so a later visit restores it instead of starting Python anew (worker.js). One worker
+// makes it and ends; only then does a second restore it, to check it, and keep it, so two
+// runtimes are never in memory at once. They are sent addresses and that snapshot, never what the
+// reader typed. It is an extra: if it is skipped or fails, the next visit starts Python as this
+// one did. Its end is marked (with the reason or the error, if any) for the browser's
+// performance tools, `make bench` and the tests.
 export function keepSnapshot() {
   const skipped = snapshotSkipped();
   if (skipped) {
@@ -95,14 +112,14 @@ export function keepSnapshot() {
     setTimeout(keepSnapshot, QUIET_MS);
     return;
   }
-  const keeper = new Worker(workerUrl, { type: "module", name: "python-snapshot" });
-  const done = ({ kept, error }) => {
-    keeper.terminate();
-    performance.mark(kept ? "iep:snapshot-kept" : "iep:snapshot-not-kept", { detail: error });
-  };
-  keeper.addEventListener("message", ({ data }) => done(data));
-  keeper.addEventListener("error", (event) => done({ kept: false, error: event.message }));
-  keeper.postMessage({ snapshot: addresses() });
+  inSnapshotWorker({ makeSnapshot: addresses() })
+    .then(({ snapshot }) =>
+      inSnapshotWorker({ keepSnapshot: { addresses: addresses(), snapshot } }, [snapshot.buffer]),
+    )
+    .then(
+      () => performance.mark("iep:snapshot-kept"),
+      (error) => performance.mark("iep:snapshot-not-kept", { detail: error.message }),
+    );
 }
 
 // Python's answer to one message; messages are answered in the order they are sent.

@@ -3,10 +3,11 @@
 // compiled standard library (and of its later part), then one JSON message per thing the reader
 // did; each gets builder.session.handle's JSON answer, in order.
 //
-// The same script, in a second worker python.js starts once a tool is live ("snapshot"), keeps a
-// snapshot of Python's memory just after our code is imported: a later visit restores Python
-// from it instead of starting and importing again. That worker is sent addresses only, never
-// anything the reader typed, so the snapshot holds the site's code and nothing of the reader's.
+// The same script, in two more workers python.js starts one after the other once a tool is live,
+// keeps a snapshot of Python's memory just after our code is imported: a later visit restores
+// Python from it instead of starting and importing again. The first makes it ("makeSnapshot"),
+// the second restores and keeps it ("keepSnapshot"). They are sent addresses and that snapshot,
+// never anything the reader typed, so it holds the site's code and nothing of the reader's.
 let python = null; // a promise of builder.session.handle
 const LATER_PATH = "/lib/python_stdlib_later.zip";
 // Cache Storage, on this device only: one snapshot per copy of the site, named for its version
@@ -96,12 +97,11 @@ async function madeSnapshot(addresses) {
   return runtime.makeMemorySnapshot();
 }
 
-// A snapshot made and kept in Cache Storage, replacing the snapshots of this site's older
-// versions. Nothing else happens in this worker. It is kept only once this browser has restored
-// it: Pyodide's snapshots are experimental, and one larger than the memory Pyodide restores into
-// cannot be restored (pyodide/pyodide#6254), so a reader's visit never tries one that fails.
-async function keepSnapshot(addresses) {
-  const snapshot = await madeSnapshot(addresses);
+// A snapshot kept in Cache Storage, replacing the snapshots of this site's older versions. It is
+// kept only once this browser has restored it: Pyodide's snapshots are experimental, and one
+// larger than the memory Pyodide restores into cannot be restored (pyodide/pyodide#6254), so a
+// reader's visit never tries one that fails.
+async function keepSnapshot(addresses, snapshot) {
   await loadPython(addresses, { _loadSnapshot: snapshot });
   const store = await caches.open(SNAPSHOTS);
   const address = snapshotAddress(addresses.archive);
@@ -121,10 +121,18 @@ self.addEventListener("message", ({ data }) => {
     );
     return;
   }
-  if (data.snapshot) {
-    keepSnapshot(data.snapshot).then(
+  if (data.makeSnapshot) {
+    madeSnapshot(data.makeSnapshot).then(
+      (snapshot) => self.postMessage({ snapshot }, [snapshot.buffer]),
+      (error) => self.postMessage({ error: String(error) }),
+    );
+    return;
+  }
+  if (data.keepSnapshot) {
+    const { addresses, snapshot } = data.keepSnapshot;
+    keepSnapshot(addresses, snapshot).then(
       () => self.postMessage({ kept: true }),
-      (error) => self.postMessage({ kept: false, error: String(error) }),
+      (error) => self.postMessage({ error: String(error) }),
     );
     return;
   }

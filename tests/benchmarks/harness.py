@@ -4,6 +4,7 @@ the probes installed in each new browser context."""
 from __future__ import annotations
 
 import statistics
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -86,6 +87,21 @@ def fresh_context(browser: Browser) -> Iterator[BrowserContext]:
         yield context
     finally:
         context.close()
+
+
+@contextmanager
+def own_profile(browser: Browser) -> Iterator[BrowserContext]:
+    """A browser of its own, with a new profile on disk as a reader's is (`fresh_context`'s is in
+    memory): its caches are as large as a regular profile's, and Cache Storage is kept on disk."""
+    with tempfile.TemporaryDirectory() as profile:
+        context = browser.browser_type.launch_persistent_context(
+            profile, executable_path=chromium_path(), args=list(CHROMIUM_FLAGS)
+        )
+        context.add_init_script(script=PROBES)
+        try:
+            yield context
+        finally:
+            context.close()
 
 
 class RendererClock:

@@ -1,6 +1,7 @@
 """The browser's memory while a first visit keeps its snapshot of Python (python.js): the reason a
 device that reports less than 4 GB of memory keeps none. Read from Linux's /proc: all of
-Chromium's processes (every process the Playwright driver started), resident memory."""
+Chromium's processes (every process the Playwright driver started), resident memory, in a
+profile on disk as a reader's is: a private profile would hold the kept snapshot in memory."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Worker
 
 from tests.benchmarks import boot
-from tests.benchmarks.harness import Site, fresh_context, wait_ready
+from tests.benchmarks.harness import Site, own_profile, wait_ready
 from tests.site import snapshot_kept_at
 
 PROC = Path("/proc")
@@ -50,7 +51,7 @@ def snapshot_memory_run(browser: Browser, site: Site) -> MemoryRun | None:
         if worker.url.endswith("/worker.js"):
             python_workers.append(time.monotonic())
 
-    with fresh_context(browser) as context:
+    with own_profile(browser) as context:
         page = context.new_page()
         page.on("worker", on_worker)
         page.goto(site.url + boot.STEP_PAGE)

@@ -10,7 +10,6 @@ pays for it too.
 from __future__ import annotations
 
 import gzip
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,9 +17,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Request
 
 from builder.site_build import LATER_STDLIB
-from tests.benchmarks.harness import PROBES, Site, fresh_context, settle, wait_ready
-from tests.conftest import chromium_path
-from tests.site import CHROMIUM_FLAGS
+from tests.benchmarks.harness import Site, fresh_context, own_profile, settle, wait_ready
 
 READING_PAGE = "glossary/"
 WIDGET_PAGE = "guide/get-specific/"
@@ -71,27 +68,20 @@ def tool_page_after_home(browser: Browser, site: Site) -> Files:
     """What a tool page still downloads when the reader came from the home page, which has the
     browser fetch Python's files ahead. In a browser profile of its own, with a disk cache as a
     regular profile has: a private context's cache is too small to keep Pyodide's 9.6 MB file."""
-    with tempfile.TemporaryDirectory() as profile:
-        context = browser.browser_type.launch_persistent_context(
-            profile, executable_path=chromium_path(), args=list(CHROMIUM_FLAGS)
-        )
-        context.add_init_script(script=PROBES)
-        try:
-            page = context.new_page()
-            page.goto(site.url)
-            page.wait_for_load_state("networkidle")  # the home page's fetches are done
-            requests: list[Request] = []
-            context.on("requestfinished", lambda request: requests.append(request))
-            page.goto(site.url + WIDGET_PAGE)
-            wait_ready(page)
-            page.wait_for_load_state("networkidle")
-            downloaded = [
-                request.url
-                for request in requests
-                if request.service_worker is None and _over_network(request)
-            ]
-        finally:
-            context.close()
+    with own_profile(browser) as context:
+        page = context.new_page()
+        page.goto(site.url)
+        page.wait_for_load_state("networkidle")  # the home page's fetches are done
+        requests: list[Request] = []
+        context.on("requestfinished", lambda request: requests.append(request))
+        page.goto(site.url + WIDGET_PAGE)
+        wait_ready(page)
+        page.wait_for_load_state("networkidle")
+        downloaded = [
+            request.url
+            for request in requests
+            if request.service_worker is None and _over_network(request)
+        ]
     return _files(site, list(dict.fromkeys(downloaded)))
 
 
