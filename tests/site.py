@@ -82,13 +82,13 @@ def serving(
 
 def worker_scripts(requests: list[str]) -> list[str]:
     """The requests, of those given, for worker.js: each starts a Python worker (the page's, or
-    the one that keeps a snapshot of Python)."""
+    one of the two that make and keep a snapshot of Python)."""
     return [url for url in requests if url.endswith("/worker.js")]
 
 
 def python_worker(page: Any) -> Any:
-    """The page's Python worker (a worker.js), not the one python.js starts to keep a snapshot of
-    Python (it has a name); None if the page has none."""
+    """The page's Python worker (a worker.js), not those python.js starts to make and keep a
+    snapshot of Python (they have a name); None if the page has none."""
     return next(
         (
             worker

@@ -237,7 +237,7 @@ def _snapshot_rows(results: Results, runs: list[boot.BootRun]) -> None:
             "Snapshot kept after a first visit, from live",
             "ms",
             [c.snapshot_kept - c.ready for c in colds if c.snapshot_kept is not None],
-            note="after a 1 s pause, a second worker starts Python, imports our code, keeps it",
+            note="after a 1 s pause, a worker makes it, then another restores and keeps it",
         )
     )
 

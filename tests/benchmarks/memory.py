@@ -39,7 +39,7 @@ def snapshot_memory_run(browser: Browser, site: Site) -> MemoryRun | None:
     """One first visit to the step page; None if it kept no snapshot (a device reporting less
     than 4 GB, say)."""
     samples: list[tuple[float, float]] = []  # (time.monotonic(), MB)
-    python_workers: list[float] = []  # when each worker.js started: the page's, then the snapshot's
+    python_workers: list[float] = []  # when each worker.js started: the page's, the snapshot's
     done = threading.Event()
 
     def sample() -> None:
