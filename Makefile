@@ -22,15 +22,19 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium for the browser tests (Playwright cannot download browsers here).
-# Elsewhere a Playwright-managed browser is used if one is installed.
+# Debian's Chromium and Firefox ESR for the browser tests (Playwright cannot download browsers
+# here): each is installed when it is missing and it can be. Elsewhere a Playwright-managed
+# Chromium is used if one is installed, and any Firefox on the PATH.
 browser:
-	@if [ -x /usr/bin/chromium ] || ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium* >/dev/null 2>&1; then \
-	  echo "browser: found"; \
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium* >/dev/null 2>&1 || missing="chromium"; \
+	command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing="$${missing:+$$missing }firefox-esr"; \
+	if [ -z "$$missing" ]; then \
+	  echo "browsers: found"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null && echo "browser: installed Debian's chromium"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null && echo "browsers: installed Debian's $$missing"; \
 	else \
-	  echo "browser: no Chromium found; install Debian's chromium or run: $(PY) -m playwright install chromium" >&2; exit 1; \
+	  echo "browsers: missing $$missing; install Debian's packages of those names (or, for Chromium: $(PY) -m playwright install chromium)" >&2; exit 1; \
 	fi
 
 build: setup

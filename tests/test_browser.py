@@ -22,6 +22,8 @@ from tests.site import new_context, python_worker, worker_scripts
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
 BOOT_TIMEOUT_MS = 120_000
+# True once Python has answered everything the reader did (widgets.js marks the wait).
+SETTLED = "!document.documentElement.hasAttribute('data-iep-busy')"
 ALL_READY = """() => [...document.querySelectorAll('.iep-widget')]
     .every(widget => widget.dataset.state === 'ready')"""
 
@@ -54,7 +56,7 @@ def follow_link(page: Any, url: str) -> None:
 
 def settled(page: Any) -> None:
     """Wait until Python has answered everything the reader did (widgets.js marks the wait)."""
-    page.wait_for_function("() => !document.documentElement.hasAttribute('data-iep-busy')")
+    page.wait_for_function(f"() => {SETTLED}")
 
 
 def letter_text(page: Any, widget: str = '[data-widget="letter"]') -> str:
