@@ -39,7 +39,8 @@ class FirefoxPage:
         self._next_id = 0
         self.errors: list[str] = []
         self.requests: list[str] = []
-        self.send("session.new", {"capabilities": {}})
+        browser = self.send("session.new", {"capabilities": {}})["capabilities"]
+        self.version = f"{browser['browserName']} {browser['browserVersion']}"
         events = ["log.entryAdded", "network.beforeRequestSent"]
         self.send("session.subscribe", {"events": events})
         self.context = self.send("browsingContext.getTree")["contexts"][0]["context"]
@@ -63,6 +64,10 @@ class FirefoxPage:
             self.errors.append(params.get("text", ""))
         elif event.get("method") == "network.beforeRequestSent":
             self.requests.append(params["request"]["url"])
+
+    def add_preload_script(self, function: str) -> None:
+        """Run a JavaScript function in every page this tab opens, before the page's own scripts."""
+        self.send("script.addPreloadScript", {"functionDeclaration": function})
 
     def goto(self, url: str, wait: str = "complete") -> None:
         """Open `url`; `wait`: "none", "interactive" (parsed) or "complete" (loaded)."""

@@ -1,5 +1,6 @@
 """`make bench`: build the site, serve it on 127.0.0.1, measure it in headless Chromium over several
-runs, print a table next to the issue's targets and write bench/results/latest.json.
+runs (and a tool's start in Firefox too, where one is installed), print a table next to the issue's
+targets and write bench/results/latest.json.
 
     python -m tests.benchmarks [--runs N] [--quick] [--output PATH]
 
@@ -22,10 +23,20 @@ from typing import TypeVar
 from playwright.sync_api import Browser
 
 from builder.site_build import Runtime
-from tests.benchmarks import boot, build_time, keystrokes, memory, scale, slow_network, transfer
+from tests.benchmarks import (
+    boot,
+    build_time,
+    firefox_boot,
+    keystrokes,
+    memory,
+    scale,
+    slow_network,
+    transfer,
+)
 from tests.benchmarks.harness import RendererClock, Site, chromium
 from tests.benchmarks.report import Results, Row, at_most, below, in_every_run
 from tests.conftest import ROOT
+from tests.firefox import firefox_path
 from tests.site import serving
 
 DEFAULT_RUNS = 5
@@ -85,6 +96,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             _transfer_rows(results, browser, site)
             _scale_rows(
                 results, _repeat("scale", runs, lambda _: scale.scale_run(browser, site, cases))
+            )
+        firefox = firefox_path()
+        if firefox:
+            _firefox_rows(
+                results,
+                _repeat(
+                    "firefox",
+                    runs,
+                    lambda n: firefox_boot.firefox_run(firefox, site, floor_first=n % 2 == 1),
+                ),
             )
     results.details["load_average_after"] = os.getloadavg()
     print(results.table())
@@ -238,6 +259,35 @@ def _snapshot_rows(results: Results, runs: list[boot.BootRun]) -> None:
             "ms",
             [c.snapshot_kept - c.ready for c in colds if c.snapshot_kept is not None],
             note="after a 1 s pause, a worker makes it, then another restores and keeps it",
+        )
+    )
+
+
+def _firefox_rows(results: Results, runs: list[firefox_boot.FirefoxRun]) -> None:
+    results.details["firefox"] = runs[0].version
+    section = "In Firefox as released, next to the floor in Firefox, from navigation start"
+    for cache, step, floor in (
+        ("cold", [run.step_cold for run in runs], [run.floor_cold for run in runs]),
+        ("warm", [run.step_warm for run in runs], [run.floor_warm for run in runs]),
+    ):
+        results.add(Row(section, f"Step page, {cache}", "ms", step))
+        results.add(Row(section, f"Bare Pyodide floor, {cache}", "ms", floor))
+        results.add(
+            Row(
+                section,
+                f"Ratio step page / floor, {cache}",
+                "x",
+                [s / f for s, f in zip(step, floor, strict=True)],
+                note="the targets are measured in Chromium, above; this is a second engine's view",
+            )
+        )
+    results.add(
+        Row(
+            section,
+            "Step page restored from a kept snapshot (1 = yes), warm",
+            "",
+            [1.0 if run.restored else 0.0 for run in runs],
+            note="Firefox does not say how much memory a device has: every device keeps one",
         )
     )
 
