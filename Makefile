@@ -22,13 +22,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# Debian's Chromium and Firefox ESR for the browser tests (Playwright cannot download browsers
-# here): each is installed when it is missing and it can be. Elsewhere a Playwright-managed
-# Chromium is used if one is installed, and any Firefox on the PATH.
+# The browsers for the browser tests, from Debian (Playwright cannot download browsers here):
+# Chromium, Firefox ESR, and WebKitGTK's WebDriver with a virtual screen (Xvfb) for WebKit, each
+# installed when it is missing and it can be. Elsewhere a Playwright-managed Chromium is used if
+# one is installed, and any Firefox on the PATH.
 browser:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || ls $${PLAYWRIGHT_BROWSERS_PATH:-$$HOME/.cache/ms-playwright}/chromium* >/dev/null 2>&1 || missing="chromium"; \
-	command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing="$${missing:+$$missing }firefox-esr"; \
+	command -v firefox-esr >/dev/null || command -v firefox >/dev/null || missing="$$missing firefox-esr"; \
+	command -v WebKitWebDriver >/dev/null || missing="$$missing webkit2gtk-driver"; \
+	command -v Xvfb >/dev/null || missing="$$missing xvfb"; \
+	missing="$${missing# }"; \
 	if [ -z "$$missing" ]; then \
 	  echo "browsers: found"; \
 	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \

@@ -36,7 +36,7 @@ from tests.benchmarks import (
 from tests.benchmarks.harness import RendererClock, Site, chromium
 from tests.benchmarks.report import Results, Row, at_most, below, in_every_run
 from tests.conftest import ROOT
-from tests.firefox import firefox_path
+from tests.engines import firefox_path
 from tests.site import serving
 
 DEFAULT_RUNS = 5

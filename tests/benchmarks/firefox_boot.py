@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from tests.benchmarks.boot import FLOOR_PAGE, FLOOR_READY, STEP_PAGE
 from tests.benchmarks.harness import READY, Site
-from tests.firefox import FirefoxPage, firefox_page
+from tests.engines import FirefoxPage, firefox_page
 from tests.site import SNAPSHOT_DONE
 
 # Installed in every page before its own scripts: when a tool (or the floor's body) first comes
@@ -57,11 +57,11 @@ def firefox_run(binary: str, site: Site, *, floor_first: bool) -> FirefoxRun:
 
 def _two_visits(page: FirefoxPage, url: str) -> tuple[float, float, bool]:
     """A first visit and, once a step page has kept its snapshot, a returning visit."""
-    # Parsed, not loaded: the promise is then the new page's, which records when it came live.
-    page.goto(url, wait="interactive")
+    # Loaded: the promise is then the new page's, which records when its tool came live.
+    page.goto(url)
     cold = float(page.evaluate("window.iepLiveAt"))
     if url.endswith(STEP_PAGE):
         page.wait_for(f"({SNAPSHOT_DONE})()")
-    page.goto(url, wait="interactive")
+    page.goto(url)
     warm = float(page.evaluate("window.iepLiveAt"))
     return cold, warm, bool(page.evaluate(RESTORED))
