@@ -18,9 +18,10 @@ let restored = false; // this visit's Python was restored from a snapshot kept o
 let lastAsked = 0; // when the page last sent Python something the reader did
 // The snapshot is made once the reader has paused this long: its worker shares the processor.
 const QUIET_MS = 1000;
-// Keeping it takes about 160 MB more for a second or two (one more runtime and the snapshot), and
-// a phone short of memory may close the whole tab, with what the reader typed: a device with less
-// than this (in GB, as Chromium reports it; other browsers do not say) keeps none.
+// Keeping it takes about 160 MB more for a second or two in Chromium, 280 MB in WebKit (one more
+// runtime and the snapshot), and a phone short of memory may close the whole tab, with what the
+// reader typed: a device with less than this (in GB, as Chromium reports it; other browsers do not
+// say) keeps none.
 const SNAPSHOT_MIN_MEMORY_GB = 4;
 const workerUrl = new URL("./worker.js", import.meta.url);
 
