@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,40 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BuiltSite]:
         result = build_site(directory, url)
         assert result.returncode == 0, result.stdout + result.stderr
         yield BuiltSite(directory, url)
+
+
+# Where GitHub Pages serves a project site: the tests that need a site of their own build it there.
+SUBPATH = "iep-follow-through/"
+
+
+@dataclass
+class OwnSite:
+    """A copy of the site, built for one test under SUBPATH and served on a port of its own, so the
+    test may stop its server (to cut the network off) or rewrite its files."""
+
+    directory: Path
+    url: str
+    server: ThreadingHTTPServer
+
+    @property
+    def version(self) -> str:
+        found = re.search(r'const VERSION = "([0-9a-f]{12})"', self.worker.read_text())
+        assert found, "the built sw.js carries its version"
+        return found[1]
+
+    @property
+    def worker(self) -> Path:
+        return self.directory / "sw.js"
+
+
+@pytest.fixture
+def own_site(tmp_path: Path) -> Iterator[OwnSite]:
+    from tests.site import build_site, serving
+
+    with serving(tmp_path) as (server, base):
+        result = build_site(tmp_path / SUBPATH, base + SUBPATH)
+        assert result.returncode == 0, result.stdout + result.stderr
+        yield OwnSite(tmp_path / SUBPATH, base + SUBPATH, server)
 
 
 def chromium_path() -> str | None:

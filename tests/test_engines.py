@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import BuiltSite
+from tests.conftest import BuiltSite, OwnSite
 from tests.engines import (
     EnginePage,
     FirefoxPage,
@@ -108,6 +108,25 @@ def test_a_snapshot_of_python_is_kept_and_the_next_visit_restores_it(
     ]
     type_a_name_once_live(engine, "Sam")
     assert "Sam" in engine.evaluate(LETTER)
+
+
+def test_after_a_first_visit_a_tool_works_with_the_network_off(
+    engine: EnginePage, own_site: OwnSite
+) -> None:
+    engine.goto(own_site.url + "guide/get-specific/")
+    engine.wait_for(LIVE)
+    kept, _ = engine.wait_for(f"({SNAPSHOT_DONE})()")
+    assert kept
+    engine.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    own_site.server.shutdown()
+    own_site.server.server_close()  # from here on, every connection is refused
+    engine.goto(own_site.url + PAGE)
+    type_a_name_once_live(engine, "Sam")
+    assert "Sam" in engine.evaluate(LETTER)
+    assert engine.evaluate(SNAPSHOT_MARK) == [
+        "iep:snapshot-not-kept",
+        "this visit restored one",
+    ]
 
 
 def test_in_firefox_a_tool_asks_for_nothing_from_elsewhere_and_logs_no_error(

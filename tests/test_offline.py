@@ -10,15 +10,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from builder.site_build import LATER_STDLIB
-from tests.conftest import EXAMPLE_CASE, BuiltSite
+from tests.conftest import EXAMPLE_CASE, BuiltSite, OwnSite
 from tests.site import new_context, snapshot_kept_at
 from tests.test_browser import (
     ALL_READY,
@@ -30,7 +27,6 @@ from tests.test_browser import (
 )
 from tests.test_snapshot import SNAPSHOTS, restored
 
-SUBPATH = "iep-follow-through/"
 LADDER = (
     "",
     "guide/get-specific/",
@@ -61,33 +57,6 @@ SETTLED = """async () => {
     }
     return [worker.state, (await caches.keys()).sort()];
 }"""
-
-
-@dataclass
-class OwnSite:
-    directory: Path
-    url: str
-    server: ThreadingHTTPServer
-
-    @property
-    def version(self) -> str:
-        found = re.search(r'const VERSION = "([0-9a-f]{12})"', self.worker.read_text())
-        assert found, "the built sw.js carries its version"
-        return found[1]
-
-    @property
-    def worker(self) -> Path:
-        return self.directory / "sw.js"
-
-
-@pytest.fixture
-def own_site(tmp_path: Path) -> Iterator[OwnSite]:
-    from tests.site import build_site, serving
-
-    with serving(tmp_path) as (server, base):
-        result = build_site(tmp_path / SUBPATH, base + SUBPATH)
-        assert result.returncode == 0, result.stdout + result.stderr
-        yield OwnSite(tmp_path / SUBPATH, base + SUBPATH, server)
 
 
 @pytest.fixture
@@ -146,6 +115,24 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     assert later_modules_fetched_in_the_worker(page) == later.stat().st_size
     assert errors == []
     trust_report["offline run of the whole ladder"] = f"{len(LADDER)} pages, passed"
+
+
+@pytest.mark.browser
+def test_a_network_that_never_answers_gets_the_kept_pages_after_a_few_seconds(
+    own_site: OwnSite, context: Any
+) -> None:
+    waited = re.search(r"const NETWORK_WAIT_MS = (\d+);", own_site.worker.read_text())
+    assert waited, "sw.js says how long it waits for the network"
+    page = context.new_page()
+    errors = _recording(page)
+    _controlled_after_first_visit(page, own_site.url + "guide/get-specific/")
+    # Stopped, but still listening: connections open and nothing ever answers, as on a weak
+    # signal or behind a captive portal.
+    own_site.server.shutdown()
+    page.goto(own_site.url + "guide/write-to-the-case-manager/", timeout=5 * int(waited[1]))
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert restored(page), "Python restored from the snapshot kept on the device"
+    assert errors == []
 
 
 @pytest.mark.browser

@@ -12,11 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BuiltSite, Visit
+from tests.conftest import SUBPATH, BuiltSite, Visit
 from tests.site import worker_scripts
 from tests.test_browser import follow_link, letter_text, open_builder, type_example_case
 
-SUBPATH = "iep-follow-through/"
 # Every runtime file a page loads, and the version or content hash its folder name carries.
 VERSIONED = re.compile(r"assets/(?:py/[0-9a-f]{12}|runtime/pyodide-\d+\.\d+\.\d+)/")
 

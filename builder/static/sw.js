@@ -38,17 +38,27 @@ async function removeOlderVersions() {
   await self.clients.claim();
 }
 
-async function cacheFirst(url, request) {
-  return (await caches.match(url)) || fetch(request);
+async function cacheFirst(url, event) {
+  return (await caches.match(url)) || fetch(event.request);
 }
 
 // Pages and unversioned files: the network when there is one (so an update shows at once), the
-// cached copy when there is not.
-async function networkFirst(url, request) {
-  try {
-    const response = await fetch(request);
+// cached copy when there is not, or when the network has not answered within NETWORK_WAIT_MS: a
+// connection that never answers (a weak signal, a captive portal) must not leave the reader
+// waiting on a blank page. The network's answer, if it comes later, is still kept for next time.
+const NETWORK_WAIT_MS = 4000;
+
+async function networkFirst(url, event) {
+  const fromNetwork = fetch(event.request).then(async (response) => {
     if (response.ok) await (await caches.open(CACHE)).put(url, response.clone());
     return response;
+  });
+  event.waitUntil(fromNetwork.catch(() => {})); // kept even when the cached copy answers first
+  const keptAfterWaiting = new Promise((resolve) => setTimeout(resolve, NETWORK_WAIT_MS)).then(
+    async () => (await caches.match(url)) || fromNetwork,
+  );
+  try {
+    return await Promise.race([fromNetwork, keptAfterWaiting]);
   } catch (error) {
     const cached = await caches.match(url);
     if (cached) return cached;
@@ -71,5 +81,5 @@ self.addEventListener("fetch", (event) => {
   url.hash = "";
   if (!listed.has(url.href)) return; // anything else goes to the network as if this did not exist
   const answer = VERSIONED.test(url.href) ? cacheFirst : networkFirst;
-  event.respondWith(answer(url.href, request));
+  event.respondWith(answer(url.href, event));
 });
