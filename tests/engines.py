@@ -22,6 +22,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO, Any
@@ -51,22 +52,22 @@ def webkit_paths() -> tuple[str, str, str] | None:
     return None
 
 
-class EnginePage:
+class EnginePage(ABC):
     """One tab of a browser started for a test: what every engine here can do."""
 
     version = ""
 
+    @abstractmethod
     def goto(self, url: str) -> None:
         """Open `url`, and wait until it has loaded."""
-        raise NotImplementedError
 
+    @abstractmethod
     def evaluate(self, expression: str) -> Any:
         """The value of a JavaScript expression in the page, through JSON."""
-        raise NotImplementedError
 
+    @abstractmethod
     def type(self, text: str) -> None:
         """Type `text` key by key into the focused field, as a keyboard does."""
-        raise NotImplementedError
 
     def wait_for(self, expression: str, timeout_s: float = ANSWER_TIMEOUT_S) -> Any:
         """The first true value of `expression`, asked every 50 ms."""
