@@ -104,6 +104,14 @@ SNAPSHOT_DONE = """() => performance.getEntriesByType("mark")
   .filter((mark) => mark.name === "iep:snapshot-kept" || mark.name === "iep:snapshot-not-kept")
   .map((mark) => [mark.name === "iep:snapshot-kept", mark.startTime])[0] || null"""
 SNAPSHOT_TIMEOUT_MS = 180_000
+# The page's mark of what became of its snapshot, as [name, detail] (null before python.js marks
+# it), and the mark of a visit that restored Python from one kept before.
+SNAPSHOT_MARK = """(() => {
+  const marks = performance.getEntriesByType("mark");
+  const mark = marks.find((mark) => mark.name.startsWith("iep:snapshot"));
+  return mark ? [mark.name, mark.detail] : null;
+})()"""
+RESTORED_MARK = ["iep:snapshot-not-kept", "this visit restored one"]
 
 
 def snapshot_kept_at(page: Any) -> float | None:

@@ -18,7 +18,7 @@ from tests.engines import (
     webkit_page,
     webkit_paths,
 )
-from tests.site import SNAPSHOT_DONE
+from tests.site import RESTORED_MARK, SNAPSHOT_DONE, SNAPSHOT_MARK
 from tests.test_browser import READY, SETTLED
 
 pytestmark = pytest.mark.browser
@@ -28,11 +28,6 @@ STATE = "document.querySelector('.iep-widget').dataset.state"
 LIVE = f"!!document.querySelector('{READY}')"
 NAME_FIELD = "document.querySelector('[data-path=\"child.name\"]')"
 LETTER = 'document.querySelector(\'[data-widget="letter"] [data-role="body"]\').textContent'
-SNAPSHOT_MARK = """(() => {
-  const marks = performance.getEntriesByType("mark");
-  const mark = marks.find((mark) => mark.name.startsWith("iep:snapshot"));
-  return mark && [mark.name, mark.detail];
-})()"""
 
 
 def _firefox() -> AbstractContextManager[EnginePage]:
@@ -102,10 +97,7 @@ def test_a_snapshot_of_python_is_kept_and_the_next_visit_restores_it(
     assert kept, engine.evaluate(SNAPSHOT_MARK)
     engine.goto(site.url + PAGE)
     engine.wait_for(LIVE)
-    assert engine.evaluate(SNAPSHOT_MARK) == [
-        "iep:snapshot-not-kept",
-        "this visit restored one",
-    ]
+    assert engine.evaluate(SNAPSHOT_MARK) == RESTORED_MARK
     type_a_name_once_live(engine, "Sam")
     assert "Sam" in engine.evaluate(LETTER)
 
@@ -123,10 +115,7 @@ def test_after_a_first_visit_a_tool_works_with_the_network_off(
     engine.goto(own_site.url + PAGE)
     type_a_name_once_live(engine, "Sam")
     assert "Sam" in engine.evaluate(LETTER)
-    assert engine.evaluate(SNAPSHOT_MARK) == [
-        "iep:snapshot-not-kept",
-        "this visit restored one",
-    ]
+    assert engine.evaluate(SNAPSHOT_MARK) == RESTORED_MARK
 
 
 def test_in_firefox_a_tool_asks_for_nothing_from_elsewhere_and_logs_no_error(

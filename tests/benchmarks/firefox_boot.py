@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from tests.benchmarks.boot import FLOOR_PAGE, FLOOR_READY, STEP_PAGE
 from tests.benchmarks.harness import READY, Site
 from tests.engines import FirefoxPage, firefox_page
-from tests.site import SNAPSHOT_DONE
+from tests.site import RESTORED_MARK, SNAPSHOT_DONE, SNAPSHOT_MARK
 
 # Installed in every page before its own scripts: when a tool (or the floor's body) first comes
 # live, in ms since the page's navigation started, awaited as window.iepLiveAt.
@@ -23,8 +23,6 @@ LIVE_AT = f"""() => {{
     }}).observe(document, {{ subtree: true, childList: true, attributeFilter: ["data-state"] }});
   }});
 }}"""
-RESTORED = """performance.getEntriesByType("mark")
-  .some((mark) => mark.detail === "this visit restored one")"""
 
 
 @dataclass(frozen=True)
@@ -64,4 +62,4 @@ def _two_visits(page: FirefoxPage, url: str) -> tuple[float, float, bool]:
         page.wait_for(f"({SNAPSHOT_DONE})()")
     page.goto(url)
     warm = float(page.evaluate("window.iepLiveAt"))
-    return cold, warm, bool(page.evaluate(RESTORED))
+    return cold, warm, page.evaluate(SNAPSHOT_MARK) == RESTORED_MARK
