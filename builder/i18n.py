@@ -65,7 +65,20 @@ def long_date_range(start: date, end: date, language: str = DEFAULT_LANGUAGE) ->
     )
 
 
-def short_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
-    """Oct 5."""
-    month = messages(language)["month.short_names"].split("|")[day.month - 1]
-    return messages(language)["date.short"].format(month=month, day=day.day)
+def short_date(day: date, language: str = DEFAULT_LANGUAGE, *, with_year: bool = False) -> str:
+    """Oct 5; Oct 5, 2026 with its year."""
+    key = "date.short_with_year" if with_year else "date.short"
+    return messages(language)[key].format(
+        month=_short_month(day, language), day=day.day, year=day.year
+    )
+
+
+def month_and_year(day: date, language: str = DEFAULT_LANGUAGE) -> str:
+    """Oct 2026."""
+    return messages(language)["date.month_and_year"].format(
+        month=_short_month(day, language), year=day.year
+    )
+
+
+def _short_month(day: date, language: str) -> str:
+    return messages(language)["month.short_names"].split("|")[day.month - 1]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -24,7 +25,7 @@ from builder.case import Case, load_case
 from builder.complaint import complaint_problems, one_year_check
 from builder.form_document import get_path
 from builder.gap import GapReport, Week, compute_gap, rounded
-from builder.i18n import long_date, messages, number, short_date
+from builder.i18n import long_date, messages, month_and_year, number, short_date
 from builder.jurisdictions import get_state, load_states
 from builder.letters import (
     Letter,
@@ -43,8 +44,20 @@ FORM = Path(__file__).with_name("data") / "form.json"  # the facts form's fields
 COMPLAINT = "state-complaint"
 # The kinds that carry the facts form: the first of them on a page shows it, the others use it.
 NEEDS_FORM = frozenset({"letter", "letter-builder", "gap"})
+# The week-by-week chart, in SVG units: about CSS pixels on a phone, where it is drawn about this
+# wide (wider screens draw it larger). However many weeks it shows, it keeps its shape and its
+# dates their size (13 units, iep.css): one date every few weeks when they are many.
+CHART_WIDTH = 256
 CHART_HEIGHT = 120
-CHART_BAR = 10
+CHART_MARGIN = 4
+CHART_DATE_BAND = 20  # below the bars, for the dates
+# The widest date at that size: "May 2026" is 57 units in Helvetica's widths, a little more in
+# a phone's own fonts.
+CHART_DATE_WIDTH = 62
+CHART_DATE_ROOM = 72  # from one date to the next
+# The most room one week takes (its two bars and a gap, a third each): a date's, so that a few
+# weeks are each dated.
+CHART_WEEK = CHART_DATE_ROOM
 # A list of rows longer than this (a long log) shows its last rows only, until the reader asks for
 # all: a page with a thousand rows of fields is slow to draw and to scroll through.
 LONG_LIST = 60
@@ -287,9 +300,11 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
     """The week-by-week chart and its table. Kept while the weeks stay the same, as they do
     while the reader types a name or a letter's facts: a long period has hundreds of weeks."""
     t = messages(language)
+    # Over more than a year, a date without its year would name two weeks.
+    over_a_year = (weeks[-1].monday - weeks[0].monday).days >= 365 if weeks else False
     rows = [
         {
-            "label": short_date(week.monday, language),
+            "label": short_date(week.monday, language, with_year=over_a_year),
             "school_days": week.school_days,
             "expected": number(rounded(week.expected_minutes)),
             "delivered": t["gap.not_logged"]
@@ -298,7 +313,7 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
         }
         for week in weeks
     ]
-    chart = _chart(weeks, language)
+    chart = _chart(weeks, language, by_month=over_a_year)
     return _template("gap-weeks.html.j2").render(uid=uid, weeks=rows, chart=chart, t=t)
 
 
@@ -315,32 +330,40 @@ def _row(name: str, result: Any, percent: int | None) -> dict[str, Any]:
     }
 
 
-def _chart(weeks: tuple[Week, ...], language: str) -> dict[str, Any]:
-    """Bar geometry for the week-by-week chart (the table beside it carries the same numbers)."""
+def _chart(weeks: tuple[Week, ...], language: str, *, by_month: bool) -> dict[str, Any]:
+    """Bar geometry for the week-by-week chart (the table beside it carries the same numbers),
+    its weeks dated Sep 14, or by_month Sep 2026."""
     top = max(
         [rounded(week.expected_minutes) for week in weeks]
         + [week.delivered_minutes or 0 for week in weeks]
         + [1]
     )
-    plot = CHART_HEIGHT - 16
+    plot = CHART_HEIGHT - CHART_DATE_BAND
+    room = min(CHART_WEEK, (CHART_WIDTH - 2 * CHART_MARGIN) / max(len(weeks), 1))
+    bar = room / 3
+    dated_every = math.ceil(CHART_DATE_ROOM / room)
+    last_date_x = CHART_WIDTH - CHART_MARGIN - CHART_DATE_WIDTH
+    date = partial(month_and_year if by_month else short_date, language=language)
     bars = []
     for index, week in enumerate(weeks):
+        x = CHART_MARGIN + index * room
         expected = rounded(week.expected_minutes) * plot // top
         delivered = None if week.delivered_minutes is None else week.delivered_minutes * plot // top
         bars.append(
             {
-                "x": 4 + index * CHART_BAR * 3,
+                "x": round(x, 2),
+                "delivered_x": round(x + bar, 2),
                 "expected_y": plot - expected,
                 "expected_height": expected,
                 "delivered_y": None if delivered is None else plot - delivered,
                 "delivered_height": delivered,
-                "label": short_date(week.monday, language),
+                "label": None if index % dated_every or x > last_date_x else date(week.monday),
             }
         )
     return {
-        "width": 8 + len(bars) * CHART_BAR * 3,
+        "width": CHART_WIDTH,
         "height": CHART_HEIGHT,
-        "bar_width": CHART_BAR,
+        "bar_width": round(bar, 2),
         "bars": bars,
     }
 

@@ -1,0 +1,97 @@
+"""The calculator's week-by-week chart, as builder/widgets.py draws it: the same shape and
+readable dates however many weeks it shows, and dates that name one week each."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+from html.parser import HTMLParser
+from typing import Any
+
+import pytest
+
+from builder.case import load_case
+from builder.gap import compute_gap
+from builder.widgets import (
+    CHART_DATE_ROOM,
+    CHART_DATE_WIDTH,
+    CHART_HEIGHT,
+    CHART_WIDTH,
+    render_gap_results,
+)
+from tests.conftest import EXAMPLE_CASE
+
+
+class Chart(HTMLParser):
+    """The chart's view box, bars and dates, and the labels of the weeks' table."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.view_box = ""
+        self.bars: list[tuple[float, float]] = []  # x, width
+        self.dates: list[tuple[float, str]] = []  # x, text
+        self.week_rows: list[str] = []  # the table after the chart
+        self._in: str | None = None
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        named = {key: value or "" for key, value in attrs}
+        if tag == "svg":
+            self.view_box = named["viewbox"]
+        elif tag == "rect":
+            self.bars.append((float(named["x"]), float(named["width"])))
+        elif tag == "text":
+            self._in = named["x"]
+        elif tag == "th" and named.get("scope") == "row" and self.view_box:
+            self._in = "row"
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "row":
+            self.week_rows.append(data)
+        elif self._in is not None:
+            self.dates.append((float(self._in), data))
+        self._in = None
+
+
+def chart_of_weeks(weeks: int) -> Chart:
+    """The calculator's results for the worked example over `weeks` weeks from its start."""
+    data: dict[str, Any] = json.loads(EXAMPLE_CASE.read_text(encoding="utf-8"))
+    start = dt.date.fromisoformat(data["period"]["start"])
+    data["period"]["end"] = (start + dt.timedelta(weeks=weeks - 1, days=4)).isoformat()
+    return Chart(render_gap_results(compute_gap(load_case(data)), uid="t"))
+
+
+@pytest.mark.parametrize("weeks", [1, 3, 10, 13, 40, 41, 150, 400])
+def test_the_chart_keeps_its_shape_and_its_dates_fit_however_many_weeks(weeks: int) -> None:
+    chart = chart_of_weeks(weeks)
+    assert chart.view_box == f"0 0 {CHART_WIDTH} {CHART_HEIGHT}"
+    assert chart.bars, "bars drawn"
+    for x, width in chart.bars:
+        assert width > 0
+        assert x >= 0
+        assert x + width <= CHART_WIDTH
+    starts = [x for x, _ in chart.dates]
+    assert starts[0] == min(x for x, _ in chart.bars), "the first week is dated"
+    assert all(x + CHART_DATE_WIDTH <= CHART_WIDTH for x in starts), "every date inside the chart"
+    gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
+    assert all(gap >= CHART_DATE_ROOM for gap in gaps), "no date on another"
+    assert len(chart.dates) >= min(weeks, 3), "dates across the whole chart"
+
+
+def test_a_few_weeks_are_each_dated() -> None:
+    assert [text for _, text in chart_of_weeks(3).dates] == ["Sep 14", "Sep 21", "Sep 28"]
+
+
+def test_over_a_year_the_dates_carry_their_year() -> None:
+    chart = chart_of_weeks(60)
+    assert chart.dates[0][1] == "Sep 2026"
+    assert chart.week_rows[0] == "Sep 14, 2026"
+    assert "Sep 13, 2027" in chart.week_rows
+    assert len(set(chart.week_rows)) == len(chart.week_rows), "each date names one week"
+
+
+def test_within_a_year_the_dates_are_short() -> None:
+    chart = chart_of_weeks(40)
+    assert chart.dates[0][1] == "Sep 14"
+    assert chart.week_rows[0] == "Sep 14"
