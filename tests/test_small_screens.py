@@ -1,6 +1,7 @@
 """Every page at 320 CSS pixels wide and at 200% zoom: no sideways scrolling of the page (1.4.10
-Reflow), and the tools' fields and letter stay on screen. A table may scroll inside its own
-wrapper; the page itself may not."""
+Reflow), the tools' fields and letter stay on screen, and no text is smaller than 12 CSS pixels
+(the line below which search engines call a phone's text illegible), a chart's dates and a field's
+error included. A table may scroll inside its own wrapper; the page itself may not."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from tests.test_accessibility import (
     PAGES,
     has_tool,
     import_realistic_case,
+    show_error,
     themed_page,
     wait_until_live,
 )
@@ -25,6 +27,7 @@ SCREENS = {
     "320px": {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1},
     "200% zoom": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
 }
+MINUTES = '[data-path$=".minutes"]'  # a field that can show an error
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 # Fields and letters of the tools (opened), outside the viewport's width.
 OFF_SCREEN = """() => {
@@ -38,21 +41,52 @@ OFF_SCREEN = """() => {
     .map(el => el.dataset.path || el.dataset.action || el.dataset.role || el.tagName);
 }"""
 
+SMALLEST_TEXT_PX = 12
+# Visible text of the page's content and footer drawn under SMALLEST_TEXT_PX, as "element: size";
+# text in a chart at the size the chart is drawn.
+SMALL_TEXT = """(smallest) => {
+  const small = new Set();
+  for (const part of document.querySelectorAll('.md-content, .md-footer')) {
+    const texts = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+    while (texts.nextNode()) {
+      const element = texts.currentNode.parentElement;
+      if (!texts.currentNode.textContent.trim() || !element.checkVisibility()) continue;
+      if (element.closest('.iep-visually-hidden')) continue;
+      const chart = element.closest('svg');
+      const scale = chart ? chart.getBoundingClientRect().width / chart.viewBox.baseVal.width : 1;
+      const size = parseFloat(getComputedStyle(element).fontSize) * scale;
+      const name = element.getAttribute('class') || element.tagName.toLowerCase();
+      if (size < smallest) small.add(`${name}: ${size.toFixed(1)}px`);
+    }
+  }
+  return [...small];
+}"""
+
+
+def small_text(page: Any) -> list[str]:
+    page.evaluate("document.querySelectorAll('.md-content details').forEach(d => d.open = true)")
+    found: list[str] = page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX)
+    return found
+
 
 @pytest.mark.parametrize("screen", SCREENS)
 @pytest.mark.parametrize("address", PAGES)
-def test_no_sideways_scrolling_and_the_tools_fit(
+def test_no_sideways_scrolling_the_tools_fit_and_the_text_is_readable(
     browser: Any, site: BuiltSite, address: str, screen: str, trust_report: dict[str, str]
 ) -> None:
     with themed_page(browser, site, **SCREENS[screen]) as page:
         page.goto(site.url + address)
         assert page.evaluate(SIDEWAYS) <= 1, "the page scrolls sideways"
+        assert small_text(page) == [], "text too small to read"
         if has_tool(page):
             wait_until_live(page)
             assert page.evaluate(OFF_SCREEN) == [], "live tool"
             if page.locator('input[data-action="import"]').count():
                 import_realistic_case(page)
                 assert page.evaluate(OFF_SCREEN) == [], "with a realistic case"
+            if page.locator(MINUTES).count():
+                show_error(page, MINUTES, "abc")
+            assert small_text(page) == [], "text too small to read in the tool in use"
             assert page.evaluate(SIDEWAYS) <= 1, "the page scrolls sideways with the tool in use"
     name = f"small screens: pages without sideways scrolling at {screen}"
     trust_report[name] = str(int(trust_report.get(name, "0")) + 1)
