@@ -30,11 +30,19 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import cache, cached_property
+from functools import cache, cached_property, partial
 from typing import Any
 
 from builder.case import Case, DateRange, Incident, LogEntry, Service
-from builder.i18n import long_date, long_date_range, number, plural, short_date, text
+from builder.i18n import (
+    long_date,
+    long_date_range,
+    number,
+    plural,
+    short_date,
+    text,
+    years_needed,
+)
 from builder.service_line import how_much
 
 FULL_WEEK = 5
@@ -606,12 +614,14 @@ def _labels(gaps: tuple[ServiceGap, ...], language: str) -> dict[int, str]:
     for index, gap in enumerate(gaps):
         label = gap.service.name
         if names.count(names[index]) > 1 and gap.window:
+            start, end = gap.window.start, gap.window.end
+            with_year = years_needed(start, end)
             label = text(
                 "gap.label_dates",
                 language,
                 service=label,
-                start=short_date(gap.window.start, language),
-                end=short_date(gap.window.end, language),
+                start=short_date(start, language, with_year=with_year),
+                end=short_date(end, language, with_year=with_year),
             )
         labels[index] = label
     return labels
@@ -970,6 +980,9 @@ def report_text(report: GapReport) -> str:
 def _service_details(gap: ServiceGap, label: str, language: str) -> str:
     assert gap.window is not None
     service = gap.service
+    # Over more than a year, a date needs its year to name one day.
+    with_year = years_needed(gap.window.start, gap.window.end)
+    day = partial(short_date, language=language, with_year=with_year)
     lines = [
         text(
             "gap.detail_days",
@@ -1003,7 +1016,7 @@ def _service_details(gap: ServiceGap, label: str, language: str) -> str:
             line += " " + text(
                 "gap.detail_weeks_of",
                 language,
-                weeks=", ".join(short_date(week.monday, language) for week in short),
+                weeks=", ".join(day(week.monday) for week in short),
             )
         lines.append(line)
         longest = gap.longest_stretch_range
@@ -1026,7 +1039,7 @@ def _service_details(gap: ServiceGap, label: str, language: str) -> str:
                         text(
                             "gap.detail_partial_one",
                             language,
-                            date=short_date(entry.date, language),
+                            date=day(entry.date),
                             minutes=number(entry.minutes),
                             length=number(service.minutes),
                         )
@@ -1039,9 +1052,7 @@ def _service_details(gap: ServiceGap, label: str, language: str) -> str:
                 text(
                     "gap.detail_absent",
                     language,
-                    dates=", ".join(
-                        short_date(entry.date, language) for entry in gap.student_absences
-                    ),
+                    dates=", ".join(day(entry.date) for entry in gap.student_absences),
                     minutes=plural("unit.minute", gap.student_absent_minutes, language),
                 )
             )
@@ -1049,7 +1060,7 @@ def _service_details(gap: ServiceGap, label: str, language: str) -> str:
             text(
                 "gap.detail_flag",
                 language,
-                date=short_date(flag.date, language),
+                date=day(flag.date),
                 minutes=plural("unit.minute", flag.minutes, language),
                 what=flag.description(language),
             )

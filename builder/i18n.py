@@ -73,6 +73,12 @@ def short_date(day: date, language: str = DEFAULT_LANGUAGE, *, with_year: bool =
     )
 
 
+def years_needed(first: date, last: date) -> bool:
+    """Whether dates from `first` to `last` need their year to name one day: over a year, a
+    month and a day come round again."""
+    return (last - first).days >= 365
+
+
 def month_and_year(day: date, language: str = DEFAULT_LANGUAGE) -> str:
     """Oct 2026."""
     return messages(language)["date.month_and_year"].format(

@@ -25,7 +25,7 @@ from builder.case import Case, load_case
 from builder.complaint import complaint_problems, one_year_check
 from builder.form_document import get_path
 from builder.gap import GapReport, Week, compute_gap, rounded
-from builder.i18n import long_date, messages, month_and_year, number, short_date
+from builder.i18n import long_date, messages, month_and_year, number, short_date, years_needed
 from builder.jurisdictions import get_state, load_states
 from builder.letters import (
     Letter,
@@ -300,8 +300,7 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
     """The week-by-week chart and its table. Kept while the weeks stay the same, as they do
     while the reader types a name or a letter's facts: a long period has hundreds of weeks."""
     t = messages(language)
-    # Over more than a year, a date without its year would name two weeks.
-    over_a_year = (weeks[-1].monday - weeks[0].monday).days >= 365 if weeks else False
+    over_a_year = bool(weeks) and years_needed(weeks[0].monday, weeks[-1].monday)
     rows = [
         {
             "label": short_date(week.monday, language, with_year=over_a_year),

@@ -554,6 +554,25 @@ def test_the_text_report_has_words_table_details_and_assumptions() -> None:
     assert rest[-1].startswith("How this was counted:")
 
 
+def test_over_more_than_a_year_the_details_dates_carry_their_year() -> None:
+    entries = (
+        {"date": "2026-10-08", "minutes": 20},
+        {"date": "2027-10-07", "minutes": 0, "reason": "student_absent"},
+        {"date": "2027-10-12", "minutes": 30, "reason": "testing"},
+    )
+    two_years = document(
+        speech(setting="individual", delivery="pull-out", log=list(entries)),
+        period={"start": "2026-10-05", "end": "2027-10-22"},
+    )
+    over_a_year = report_text(gap_of(two_years))
+    assert "Oct 8, 2026 (20 of 30 minutes)" in over_a_year
+    assert "Oct 7, 2027" in over_a_year
+    assert "Not counted: Oct 12, 2027, 30 minutes" in over_a_year
+    assert "(weeks of Oct 5, 2026, Oct 12, 2026," in over_a_year
+    within_a_year = report_text(gap_of(logged({"date": "2026-10-08", "minutes": 20})))
+    assert "Oct 8 (20 of 30 minutes)" in within_a_year
+
+
 def test_an_empty_case_still_gives_a_report() -> None:
     report = compute_gap(Case())
     assert report.expected_minutes == 0
