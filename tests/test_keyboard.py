@@ -1,16 +1,15 @@
 """The tools with the keyboard alone: every control reached with Tab in reading order, with a
 visible focus indicator; the facts typed, log rows added and removed, the case remembered and the
-letter copied from the keyboard; and a letter printed on its own."""
+letter copied from the keyboard."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 
 from tests.conftest import BuiltSite
-from tests.test_accessibility import import_realistic_case, themed_page, wait_until_live
+from tests.test_accessibility import themed_page, wait_until_live
 from tests.test_browser import settled
 
 pytestmark = pytest.mark.browser
@@ -149,47 +148,3 @@ def test_the_ladder_with_the_keyboard_alone(browser: Any, site: BuiltSite) -> No
         copied = page.evaluate("navigator.clipboard.readText()")
         assert copied.startswith(letter.locator('[data-role="subject"]').text_content())
         assert "Sam Rivera" in copied
-
-
-def test_a_printed_complaint_is_the_letter_alone_on_letter_paper(
-    browser: Any, site: BuiltSite, trust_report: dict[str, str]
-) -> None:
-    with themed_page(browser, site) as page:
-        page.goto(site.url + "guide/file-a-state-complaint/")
-        wait_until_live(page)
-        import_realistic_case(page)
-        widget = page.locator('[data-widget="letter"]').first
-        assert widget.locator('[data-action="print"]').count() == 1
-        # What the Print button does before it opens the print dialog (widgets.js, printLetter).
-        widget.evaluate(
-            "w => { document.body.classList.add('iep-printing-letter');"
-            " w.classList.add('iep-print-target'); }"
-        )
-        page.emulate_media(media="print")
-        for hidden in (".md-header", ".md-sidebar", ".md-footer", ".iep-page-info", ".iep-form"):
-            for element in page.locator(hidden).all():
-                assert not element.is_visible(), f"{hidden} is printed"
-        body = widget.locator('[data-role="body"]')
-        assert body.is_visible() and "Daniel Alvarez" in body.text_content()
-        drawn = "w => getComputedStyle(w).contentVisibility"
-        assert widget.evaluate(drawn) == "visible", "printed even when it was off screen"
-        stray = page.evaluate(
-            """w => {
-              const paper = w.querySelector('[data-role="letter"]');
-              const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-              const stray = [];
-              while (walker.nextNode()) {
-                const node = walker.currentNode, parent = node.parentElement;
-                if (node.textContent.trim() && parent.checkVisibility({opacityProperty: true}) &&
-                    !paper.contains(node) && parent.getClientRects().length)
-                  stray.push(node.textContent.trim().slice(0, 60));
-              }
-              return stray;
-            }""",
-            widget.element_handle(),
-        )
-        assert stray == [], f"only the letter is printed, not {stray}"
-        pdf = page.pdf(format="Letter")
-    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
-    assert 1 <= pages <= 3, f"the complaint prints on {pages} pages"
-    trust_report["print: pages of the state complaint (realistic case)"] = str(pages)
