@@ -113,7 +113,7 @@ def test_nothing_missed_in_the_period_means_no_facts_yet() -> None:
 
 def test_a_draft_renders_with_blanks_even_when_incomplete() -> None:
     letter = render_letter("state-complaint", Case(), today=GOLDEN_TODAY)
-    assert "Signature: [your signature]" in letter.body
+    assert "Signature: ______________________________\n" in letter.body, "a line to sign by hand"
     assert complaint_problems(Case(), today=GOLDEN_TODAY)
 
 
