@@ -364,6 +364,7 @@ def _chart(weeks: tuple[Week, ...], language: str, *, by_month: bool) -> dict[st
         "height": CHART_HEIGHT,
         "bar_width": round(bar, 2),
         "bars": bars,
+        "received": any(week.delivered_minutes is not None for week in weeks),
     }
 
 

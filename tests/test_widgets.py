@@ -95,3 +95,15 @@ def test_within_a_year_the_dates_are_short() -> None:
     chart = chart_of_weeks(40)
     assert chart.dates[0][1] == "Sep 14"
     assert chart.week_rows[0] == "Sep 14"
+
+
+def test_received_bars_and_their_key_need_every_service_logged() -> None:
+    data: dict[str, Any] = json.loads(EXAMPLE_CASE.read_text(encoding="utf-8"))
+    assert [bool(service.get("log")) for service in data["services"]] == [True, False]
+    mixed = render_gap_results(compute_gap(load_case(data)), uid="t")
+    assert "iep-bar--delivered" not in mixed and "iep-key--delivered" not in mixed
+    assert "once every service has a dated log" in mixed
+    data["services"] = data["services"][:1]
+    logged = render_gap_results(compute_gap(load_case(data)), uid="t")
+    assert "iep-bar--delivered" in logged and "iep-key--delivered" in logged
+    assert "once every service has a dated log" not in logged
