@@ -203,12 +203,17 @@ class Session:
         """Record the letter shown as sent today, so later letters can refer to it by date."""
         name = answer.page.letters[uid]
         letter = render_letter(name, self.case(), today=today)
-        index = add_item(self.document, "letters_sent")
         sent = {"letter": name, "date": today.isoformat(), "to": letter.to.name}
+        if sent in self.document.get("letters_sent", []):  # a second press the same day
+            answer.messages[uid] = text("letter.already_marked_sent")
+            return
+        index = add_item(self.document, "letters_sent")
         self.document["letters_sent"][index] = sent
         self.touched = answer.changed = True
         answer.redraw()
-        answer.messages[uid] = text("letter.marked_sent")
+        remember = text("case.remember")
+        kept = "letter.marked_sent" if self.remember else "letter.marked_sent_this_tab"
+        answer.messages[uid] = text(kept, remember=remember)
 
     def load(self, source: str, answer: Answer, *, restored: bool = False) -> bool:
         """Replace the case with the one in `source`, or explain why not and change nothing."""

@@ -238,7 +238,21 @@ def test_marking_a_letter_sent_records_today(session: Session) -> None:
     sent = session.document["letters_sent"][-1]
     assert len(session.document["letters_sent"]) == before + 1
     assert sent["letter"] == "case-manager-note" and sent["date"] == TODAY
-    assert answer["messages"] == {"iep-1": text("letter.marked_sent")}
+    (message,) = answer["messages"].values()
+    assert message.startswith("Added to the letters you sent, dated today.")
+    assert "tick Remember on this device or export the case file" in message, "how to keep it"
+
+
+def test_a_letter_marked_sent_twice_the_same_day_is_recorded_once(session: Session) -> None:
+    ask(session, "import", source=EXAMPLE_CASE.read_text(encoding="utf-8"))
+    ask(session, "remember", remember=True)
+    assert ask(session, "mark-sent", widget="iep-1")["messages"] == {
+        "iep-1": text("letter.marked_sent")
+    }
+    recorded = list(session.document["letters_sent"])
+    again = ask(session, "mark-sent", widget="iep-1")
+    assert session.document["letters_sent"] == recorded
+    assert again["messages"] == {"iep-1": text("letter.already_marked_sent")}
 
 
 def test_choosing_another_letter_draws_it_with_the_same_facts(session: Session) -> None:
