@@ -1,7 +1,8 @@
 """Every page at 320 CSS pixels wide and at 200% zoom: no sideways scrolling of the page (1.4.10
 Reflow), the tools' fields and letter stay on screen, and no text is smaller than 12 CSS pixels
 (the line below which search engines call a phone's text illegible), a chart's dates and a field's
-error included. A table may scroll inside its own wrapper; the page itself may not."""
+error included, and no control of a tool smaller than 24 by 24. A table may scroll inside its own
+wrapper; the page itself may not."""
 
 from __future__ import annotations
 
@@ -63,6 +64,17 @@ SMALL_TEXT = """(smallest) => {
 }"""
 
 
+# Controls of the tools smaller than 24 by 24 CSS pixels, the least WCAG 2.2 allows (2.5.8)
+# without counting the space around them.
+SMALLEST_TARGET_PX = 24
+SMALL_TARGETS = """(smallest) => [...document.querySelectorAll(
+    '.md-content :is(button, input:not([type=hidden]), select, textarea, .md-button)')]
+  .filter(el => el.checkVisibility())
+  .map(el => [el.dataset.action || el.dataset.path || el.tagName, el.getBoundingClientRect()])
+  .filter(([, box]) => box.width < smallest || box.height < smallest)
+  .map(([name, box]) => `${name}: ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
 def small_text(page: Any) -> list[str]:
     page.evaluate("document.querySelectorAll('.md-content details').forEach(d => d.open = true)")
     found: list[str] = page.evaluate(SMALL_TEXT, SMALLEST_TEXT_PX)
@@ -87,6 +99,8 @@ def test_no_sideways_scrolling_the_tools_fit_and_the_text_is_readable(
             if page.locator(MINUTES).count():
                 show_error(page, MINUTES, "abc")
             assert small_text(page) == [], "text too small to read in the tool in use"
+            targets = page.evaluate(SMALL_TARGETS, SMALLEST_TARGET_PX)
+            assert targets == [], "controls too small to tap"
             assert page.evaluate(SIDEWAYS) <= 1, "the page scrolls sideways with the tool in use"
     name = f"small screens: pages without sideways scrolling at {screen}"
     trust_report[name] = str(int(trust_report.get(name, "0")) + 1)
