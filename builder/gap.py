@@ -938,6 +938,37 @@ def report_table(report: GapReport) -> str:
 _TABLE_COLUMNS = ("service", "expected", "delivered", "missed", "absent", "owed", "percent")
 
 
+def report_lines(report: GapReport) -> str:
+    """The minutes per service and in total, one labelled line each: the table a letter carries.
+    Columns lined up by spaces fall out of line in the proportional type most email programs
+    and phones show plain text in; labelled lines read the same in any."""
+    language = report.language
+    labels = _labels(report.services, language)
+    results: list[tuple[str, ServiceGap | GapReport]] = [
+        (labels[index], gap) for index, gap in enumerate(report.services) if gap.window
+    ]
+    if len(results) > 1:
+        results.append((text("gap.total_row", language), report))
+    lines = [_report_line(name, result, language) for name, result in results]
+    return "\n".join([text("gap.lines_title", language), *lines]) if lines else ""
+
+
+def _report_line(name: str, result: ServiceGap | GapReport, language: str) -> str:
+    absent = result.student_absent_minutes
+    percent = result.percent_delivered
+    return text(
+        "gap.line",
+        language,
+        service=name,
+        expected=number(_round(result.expected_minutes)),
+        delivered=number(result.delivered_minutes),
+        missed=number(_round(result.missed_minutes)),
+        absent=text("gap.line_absent", language, absent=number(absent)) if absent else "",
+        owed=number(_round(result.owed_minutes)),
+        percent="" if percent is None else text("gap.line_percent", language, percent=percent),
+    )
+
+
 def _table_row(name: str, result: ServiceGap | GapReport, language: str) -> list[str]:
     percent = result.percent_delivered
     return [
@@ -1169,6 +1200,7 @@ __all__ = [
     "compute_gap",
     "daily_rate",
     "group_incidents",
+    "report_lines",
     "report_table",
     "report_text",
     "report_to_dict",

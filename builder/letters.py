@@ -31,7 +31,7 @@ from builder.gap import (
     GapReport,
     ServiceGap,
     compute_gap,
-    report_table,
+    report_lines,
     rounded,
 )
 from builder.i18n import long_date, number, plural, text
@@ -454,7 +454,7 @@ def _context(case: Case, report: GapReport, today: dt.date, info: LetterInfo) ->
             (_mid_sentence(service.name) for service in case.services), language
         ),
         "has_gap": any(gap.missed_minutes for gap in windows),
-        "gap_table": report_table(report),
+        "gap_lines": report_lines(report),
         "missed_table": missed_services_table(report, language, child=child_name),
         "owed_minutes": number(rounded(report.owed_minutes)) if report.owed_minutes else "",
         "absent_minutes": report.student_absent_minutes,

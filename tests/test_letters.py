@@ -182,6 +182,15 @@ def test_each_letter_for_the_realistic_case_matches_its_golden_file(name: str) -
     check_golden(name, render_letter(name, realistic(), today=GOLDEN_TODAY).text)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_no_letter_lines_up_columns_with_spaces(name: str) -> None:
+    """Email programs and phones show plain text in proportional type, where columns lined up
+    with spaces fall out of line: a letter's figures are in labelled lines instead."""
+    body = render_letter(name, realistic(), today=GOLDEN_TODAY).body
+    lined_up = [line for line in body.splitlines() if "  " in line.strip()]
+    assert lined_up == []
+
+
 def test_the_realistic_case_is_a_valid_case_file_and_round_trips() -> None:
     document = realistic_document()
     jsonschema.validate(document, SCHEMA)
