@@ -775,6 +775,9 @@ def _warnings(gaps: tuple[ServiceGap, ...], labels: dict[int, str], language: st
         percent = gap.percent_delivered
         if percent is not None and percent < LOW_DELIVERY_PERCENT:
             yield text("gap.warn_low", language, service=name, percent=percent)
+        if gap.from_log and gap.expected_minutes and not gap.delivered_minutes:
+            # Often a log of the misses alone, which counts every other day as missed too.
+            yield text("gap.warn_nothing_logged_given", language, service=name)
         longest = gap.longest_stretch_range
         if (
             longest is not None

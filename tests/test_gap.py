@@ -573,6 +573,14 @@ def test_over_more_than_a_year_the_details_dates_carry_their_year() -> None:
     assert "Oct 8 (20 of 30 minutes)" in within_a_year
 
 
+def test_a_log_of_misses_alone_is_warned_that_unlogged_days_count_as_missed() -> None:
+    misses_only = gap_of(logged({"date": "2026-10-06", "minutes": 0, "reason": "provider_absent"}))
+    warning = "Speech-language therapy: the log shows no session given."
+    assert any(line.startswith(warning) for line in misses_only.warnings)
+    with_a_session = gap_of(logged({"date": "2026-10-06", "minutes": 30}))
+    assert not any(line.startswith(warning) for line in with_a_session.warnings)
+
+
 def test_an_empty_case_still_gives_a_report() -> None:
     report = compute_gap(Case())
     assert report.expected_minutes == 0
