@@ -15,6 +15,7 @@ import os
 import queue
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -24,7 +25,7 @@ import urllib.error
 import urllib.request
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import IO, Any
 
 from websockets.sync.client import ClientConnection, connect
@@ -227,9 +228,16 @@ def _running(
 ) -> Iterator[str]:
     """A process for as long as the block runs, and the first group of the first line it prints
     (on standard error) that `ready` matches, once it has printed it ("" without `ready`). What it
-    prints goes on being read, so that a full pipe never holds it up."""
+    prints goes on being read, so that a full pipe never holds it up. It runs in a process group
+    of its own, ended whole: a browser that WebKit's driver started, still open after a failed
+    test, would otherwise keep the pipe open and the reader waiting for ever."""
     process = subprocess.Popen(
-        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
     )
     assert process.stderr is not None
     found: queue.Queue[str] = queue.Queue()
@@ -245,9 +253,17 @@ def _running(
                 ) from None
             yield printed
         finally:
-            process.terminate()
+            _signal_group(process.pid, signal.SIGTERM)
             process.wait(timeout=START_TIMEOUT_S)
-            reader.join()
+            reader.join(timeout=START_TIMEOUT_S)
+            if reader.is_alive():  # a process of the group ignored SIGTERM and holds the pipe
+                _signal_group(process.pid, signal.SIGKILL)
+                reader.join()
+
+
+def _signal_group(group: int, sent: signal.Signals) -> None:
+    with suppress(ProcessLookupError):  # every process of the group has ended already
+        os.killpg(group, sent)
 
 
 def _read_output(output: IO[str], ready: re.Pattern[str] | None, found: queue.Queue[str]) -> None:
