@@ -35,6 +35,10 @@ MINUTES = '[data-path$=".minutes"]'  # a field that can show an error
 TABLES_SIDEWAYS = """() => [...document.querySelectorAll('.iep-widget .md-typeset__scrollwrap')]
   .filter(wrap => wrap.checkVisibility() && wrap.scrollWidth > wrap.clientWidth + 1)
   .map(wrap => wrap.querySelector('table').className)"""
+# Letters shown in a box that scrolls inside the page, on a phone.
+LETTERS_IN_A_BOX = """() => [...document.querySelectorAll('.md-content [data-role="letter"]')]
+  .filter(paper => paper.checkVisibility() && paper.scrollHeight > paper.clientHeight + 1)
+  .map(paper => paper.closest('.iep-widget').id)"""
 SIDEWAYS = "document.documentElement.scrollWidth - window.innerWidth"
 # Fields and letters of the tools (opened), outside the viewport's width.
 OFF_SCREEN = """() => {
@@ -106,6 +110,8 @@ def test_no_sideways_scrolling_the_tools_fit_and_the_text_is_readable(
                 show_error(page, MINUTES, "abc")
             assert small_text(page) == [], "text too small to read in the tool in use"
             assert page.evaluate(TABLES_SIDEWAYS) == [], "a tool's table scrolls sideways"
+            if screen == "320px":
+                assert page.evaluate(LETTERS_IN_A_BOX) == [], "a letter scrolls in a box"
             targets = page.evaluate(SMALL_TARGETS, SMALLEST_TARGET_PX)
             assert targets == [], "controls too small to tap"
             # The tools lay out differently on a phone (the results as cards, say): axe again.
