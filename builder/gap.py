@@ -916,16 +916,9 @@ def report_table(report: GapReport) -> str:
     """The minutes per service and in total, as a plain-text table (what the CLI prints)."""
     language = report.language
     header = [text(f"gap.col_{column}", language) for column in _TABLE_COLUMNS]
-    labels = _labels(report.services, language)
-    rows = [
-        _table_row(labels[index], gap, language)
-        for index, gap in enumerate(report.services)
-        if gap.window
-    ]
+    rows = [_table_row(name, result, language) for name, result in _named_results(report)]
     if not rows:
         return ""
-    if len(rows) > 1:
-        rows.append(_table_row(text("gap.total_row", language), report, language))
     widths = [max(len(row[column]) for row in [header, *rows]) for column in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -946,14 +939,20 @@ def report_lines(report: GapReport) -> str:
     Columns lined up by spaces fall out of line in the proportional type most email programs
     and phones show plain text in; labelled lines read the same in any."""
     language = report.language
-    labels = _labels(report.services, language)
+    lines = [_report_line(name, result, language) for name, result in _named_results(report)]
+    return "\n".join([text("gap.lines_title", language), *lines]) if lines else ""
+
+
+def _named_results(report: GapReport) -> list[tuple[str, ServiceGap | GapReport]]:
+    """Each counted service with its label, then the total when there are several: the rows of
+    the table and of the letters' lines."""
+    labels = _labels(report.services, report.language)
     results: list[tuple[str, ServiceGap | GapReport]] = [
         (labels[index], gap) for index, gap in enumerate(report.services) if gap.window
     ]
     if len(results) > 1:
-        results.append((text("gap.total_row", language), report))
-    lines = [_report_line(name, result, language) for name, result in results]
-    return "\n".join([text("gap.lines_title", language), *lines]) if lines else ""
+        results.append((text("gap.total_row", report.language), report))
+    return results
 
 
 def _report_line(name: str, result: ServiceGap | GapReport, language: str) -> str:
