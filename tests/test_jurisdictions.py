@@ -286,12 +286,23 @@ def test_texas_refuses_email() -> None:
     assert any("ARD committee" in n.text for n in tx.notes)
 
 
-def test_new_york_refuses_faxed_and_emailed_signatures() -> None:
+def test_new_york_methods_rest_only_on_a_secondary_copy() -> None:
+    """New York's "faxed or e-mail signatures will not be accepted" comes from third-party copies
+    of an old sample form and speaks of signatures: a secondary note, not a refused method."""
     ny = get_state("NY")
     assert ny is not None
-    assert ny.filing_methods.fax == "not_accepted"
-    assert ny.filing_methods.email == "not_accepted"
+    assert ny.filing_methods.not_accepted() == ()
     assert ny.filing_methods_text() == []
+    notes = [n for n in ny.notes if "signatures will not be accepted" in n.text]
+    assert notes and all(n.status == "SECONDARY" for n in notes)
+
+
+def test_montana_early_assistance_days_are_not_counted_in_the_60() -> None:
+    mt = get_state("MT")
+    assert mt is not None
+    rule = [n for n in mt.notes if n.citation == "ARM 10.16.3660(3)"]
+    assert len(rule) == 1 and rule[0].status == "CONFIRMED"
+    assert "not be counted as part of the 60-day" in rule[0].text
 
 
 def test_complaint_names() -> None:
