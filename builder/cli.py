@@ -14,9 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from builder.case import Case, CaseError, loads_case
-from builder.complaint import complaint_problems, one_year_check
+from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.csvlog import log_from_csv, log_to_csv
-from builder.gap import GapReport, compute_gap, report_text, report_to_dict
+from builder.gap import compute_gap
+from builder.gap_report import report_text, report_to_dict
 from builder.i18n import text
 from builder.jurisdictions import get_state
 from builder.letters import catalogue, letter_info, missing_in_words, render_letter
@@ -56,7 +57,9 @@ def _parser() -> argparse.ArgumentParser:
     letters = commands.add_parser("letters", help="list the letters")
     letters.set_defaults(command=_letters, case=None)
 
-    gap = commands.add_parser("gap", help="the minutes the IEP called for, received, missed, owed")
+    gap = commands.add_parser(
+        "gap", help="the minutes the IEP called for, received and not provided"
+    )
     gap.add_argument("case", help="the case file (JSON)")
     gap.add_argument("--json", action="store_true", help="print the full report as JSON")
     gap.add_argument(
@@ -115,11 +118,6 @@ def _gap(args: argparse.Namespace) -> str:
     report = compute_gap(case)
     if args.json:
         return json.dumps(report_to_dict(report), indent=2, ensure_ascii=False)
-    return _gap_text(report, case)
-
-
-def _gap_text(report: GapReport, case: Case) -> str:
-    """Sentences, the table, each service's details, warnings, incidents and assumptions."""
     return report_text(report)
 
 
@@ -192,6 +190,7 @@ def _check_complaint(case: Case, today: dt.date, heading: str) -> str:
     if check.lines:
         lines.append(f"  {text('check.one_year', language)}")
         lines += [f"  - {line}" for line in check.lines]
+    lines.append(f"  {signature_rule(case)}")
     lines.append(f"  {text('check.copy_to_district', language)}")
     state = get_state(case.state) if case.state else None
     if state is not None:

@@ -30,6 +30,7 @@ from builder.case import (
     LogEntry,
     Problem,
     Service,
+    clean_text,
 )
 from builder.i18n import text
 
@@ -295,7 +296,7 @@ class _Row:
         minutes = self.minutes(reason)
         setting = self.choice("setting", SETTING_WORDS, "csv.unknown_setting", SETTINGS)
         delivery = self.choice("delivery", DELIVERY_WORDS, "csv.unknown_delivery", DELIVERIES)
-        note = _clean_text(self.cell("note"))
+        note = clean_text(self.cell("note"))
         if len(note) > MAX_TEXT:
             self.fail("note", "case.text_too_long", limit=MAX_TEXT)
         if day is None or minutes is None or self.problems:
@@ -457,11 +458,3 @@ def _safe_cell(value: str) -> str:
 
 def _unsafe_cell(value: str) -> str:
     return value[1:] if value.startswith("'") and _guarded(value[1:]) else value
-
-
-def _clean_text(value: str) -> str:
-    """Text without control or bidi-override characters (as the case reader keeps it)."""
-    return "".join(c for c in value if c in "\n\t\u200d" or c.isprintable()).strip()
-
-
-__all__ = ["COLUMNS", "log_from_csv", "log_to_csv"]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from builder.case import Service
-from builder.i18n import plural, text
+from builder.case import WEEKDAYS, Service
+from builder.i18n import and_list, plural, text
 
 
 def how_much(service: Service, language: str) -> str:
@@ -25,10 +25,25 @@ def _length(service: Service, language: str) -> str:
 
 
 def _how_often(service: Service, language: str) -> str:
+    days = service.cycle_days or ""
     if not service.times:
-        return text(f"service.total_per_{service.per}", language)
-    times = plural("service.times", service.times, language)
-    return text(f"service.times_per_{service.per}", language, times=times)
+        said = text(f"service.total_per_{service.per}", language, days=days)
+    else:
+        times = plural("service.times", service.times, language)
+        said = text(f"service.times_per_{service.per}", language, times=times, days=days)
+    if service.days:
+        names = text("service.weekday_plural", language).split("|")
+        on = and_list((names[WEEKDAYS.index(day)] for day in service.days), language)
+        said = text("service.on_days", language, how_often=said, days=on)
+    if service.weeks_on and service.weeks_cycle:
+        said = text(
+            "service.in_weeks",
+            language,
+            how_often=said,
+            on=service.weeks_on,
+            cycle=service.weeks_cycle,
+        )
+    return said
 
 
 def _where(service: Service, language: str) -> list[str]:

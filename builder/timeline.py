@@ -35,15 +35,7 @@ from builder.letters import (
     reply_date,
     sent_phrase,
 )
-
-__all__ = [
-    "COMPLAINT_DECISION_DAYS",
-    "RECORDS_DAYS",
-    "TimelineEvent",
-    "add_business_days",
-    "timeline",
-    "to_ics",
-]
+from builder.school_days import add_business_days
 
 RECORDS_DAYS = 45  # 34 CFR 300.613(a): in no case more than 45 days after the request
 CALIFORNIA_RECORDS_BUSINESS_DAYS = 5  # Cal. Ed. Code 56504
@@ -198,20 +190,6 @@ def timeline(
         TimelineEvent(date=day, kind=kind, title=title, note=note, past=day < today)
         for day, kind, title, note in unique
     )
-
-
-def add_business_days(start: dt.date, days: int) -> dt.date:
-    """The date `days` business days after `start`, counting Monday to Friday only.
-
-    Holidays are not left out: a holiday in between moves the real date one day later.
-    """
-    day = start
-    counted = 0
-    while counted < days:
-        day += dt.timedelta(days=1)
-        if day.weekday() < 5:
-            counted += 1
-    return day
 
 
 def to_ics(events: Iterable[TimelineEvent], *, stamp: dt.datetime | dt.date) -> str:

@@ -20,7 +20,7 @@ from builder.case import (
     LogEntry,
     Received,
     Service,
-    _clean_text,
+    clean_text,
     load_case,
 )
 from builder.cli import main
@@ -53,7 +53,7 @@ def test_export_then_import_gives_the_same_case() -> None:
     assert log_from_csv(log_to_csv(case), case) == (case, ())
 
 
-notes = st.text(max_size=40).map(_clean_text)
+notes = st.text(max_size=40).map(clean_text)
 names = st.sampled_from(["Speech", "OT, fine motor", '"Reading" group', "=Counseling", "-Math"])
 entries = st.builds(
     LogEntry,
