@@ -17,7 +17,11 @@ from typing import Any, TypeVar
 from builder.i18n import text
 
 VERSION = 1
-PER_UNITS = ("week", "month", "year", "total")
+PER_UNITS = ("week", "month", "year", "total", "day", "cycle")
+# The days of the week a service can be scheduled on (Monday to Friday).
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
+MAX_CYCLE_DAYS = 30  # a rotation of N school days ("2 times per 6-day cycle")
+MAX_WEEKS_CYCLE = 12  # "2 times a week in 3 of every 4 weeks"
 SETTINGS = ("individual", "group")
 DELIVERIES = ("pull-out", "push-in")
 REASONS = (
@@ -29,6 +33,9 @@ REASONS = (
     "unknown",
 )
 CONVERSATION_WAYS = ("phone", "in_person", "video")
+# Who the parent may copy on the later letters.
+COPY_ROLES = ("principal", "director")
+MEDIATION_ANSWERS = ("yes", "no")
 DEFAULT_SCHOOL_YEAR_DAYS = 180
 MAX_MINUTES = 10_000
 MAX_TIMES = 1_000
@@ -87,6 +94,8 @@ class Child:
     homeless: bool = False
     # For a homeless child (34 CFR 300.153(b)(4)(iii)): whatever contact information is available.
     contact: str = ""
+    birth_date: dt.date | None = None
+    student_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,6 +103,7 @@ class Contacts:
     case_manager: Person = field(default_factory=Person)
     director: Person = field(default_factory=Person)
     district: str = ""
+    principal: Person = field(default_factory=Person)
 
 
 @dataclass(frozen=True)
@@ -120,7 +130,7 @@ class LogEntry:
 
 @dataclass(frozen=True)
 class Received:
-    """What was delivered when there is no dated log, only a count."""
+    """A count of sessions (or minutes): what was received in the period, or made up."""
 
     sessions: int | None = None
     minutes: int | None = None
@@ -131,7 +141,14 @@ class Service:
     """One service line of the IEP, e.g. speech-language therapy, 30 minutes, 2 times per week.
 
     With `times`, `minutes` is the length of one session; without it, `minutes` is the total
-    per `per` ("60 minutes weekly", "1,350 minutes per year").
+    per `per` ("60 minutes weekly", "1,350 minutes per year"). `per` is a week, a month, a
+    year, the whole of the service's dates ("total"), a school day, or a rotation of
+    `cycle_days` school days ("cycle"). A weekly service may name its `days` ("tue", "thu") and
+    may run in `weeks_on` of every `weeks_cycle` weeks.
+
+    `received` counts the sessions (or minutes) received in the period; `log` lists dated
+    sessions, given, short or missed. Given together, the log's sessions are some of the ones
+    counted. `made_up` counts make-up sessions given for missed ones, whatever their date.
     """
 
     name: str
@@ -144,6 +161,14 @@ class Service:
     end: dt.date | None = None
     received: Received | None = None
     log: tuple[LogEntry, ...] | None = None
+    days: tuple[str, ...] = ()
+    weeks_on: int | None = None
+    weeks_cycle: int | None = None
+    cycle_days: int | None = None
+    made_up: Received | None = None
+    as_written: str = ""  # the line in the IEP's own words, quoted in the letters
+    # Where the service was read from (services.2): messages about it go beside its fields.
+    path: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)
@@ -209,6 +234,7 @@ class Requests:
 @dataclass(frozen=True)
 class Compensatory:
     proposed_schedule: str = ""
+    impact: str = ""  # what the child lost: skills, progress on goals, in the parent's words
 
 
 @dataclass(frozen=True)
@@ -228,6 +254,8 @@ class Complaint:
     proposed_resolution: str = ""
     filed_on: dt.date | None = None
     signature: str = ""
+    mediation: str | None = None  # open to mediation: "yes", "no", or not said
+    due_process: bool = False  # the same issue is in a due process hearing (300.152(c))
 
 
 @dataclass(frozen=True)
@@ -252,6 +280,8 @@ class Case:
     parent: Person = field(default_factory=Person)
     child: Child = field(default_factory=Child)
     contacts: Contacts = field(default_factory=Contacts)
+    iep_date: dt.date | None = None  # the date of the IEP the services come from
+    cc: tuple[str, ...] = ()  # who the later letters copy: "principal", "director"
     period: DateRange | None = None
     no_school: tuple[DateRange, ...] = ()
     school_year_days: int = DEFAULT_SCHOOL_YEAR_DAYS
@@ -295,7 +325,10 @@ def parse_json(source: str) -> tuple[object, Problem | None]:
     try:
         return json.loads(source.removeprefix("\ufeff")), None  # a byte order mark (Notepad's)
     except json.JSONDecodeError as error:
-        return None, Problem("", text("case.not_json", line=error.lineno, column=error.colno))
+        # A file that is not JSON at all fails at its start; one that was edited, further in.
+        if error.pos == 0 or not source.lstrip("\ufeff \t\r\n").startswith("{"):
+            return None, Problem("", text("case.not_json"))
+        return None, Problem("", text("case.not_json_at", line=error.lineno))
     except (ValueError, RecursionError):  # a number with thousands of digits
         return None, Problem("", text("case.json_too_big"))
 
@@ -352,6 +385,8 @@ class _Reader:
             parent=self.person(obj.get("parent"), "parent"),
             child=self.child(obj.get("child"), "child"),
             contacts=self.contacts(obj.get("contacts"), "contacts"),
+            iep_date=self.date(obj.get("iep_date"), "iep_date"),
+            cc=self.ticked(obj.get("cc"), "cc", _CC_KEYS),
             period=self.date_range(obj.get("period"), "period", required=False),
             no_school=self.items(obj.get("no_school"), "no_school", self.no_school_day),
             school_year_days=self.integer(
@@ -403,6 +438,8 @@ class _Reader:
             address=self.text_in(obj, "address", path),
             homeless=self.boolean(obj.get("homeless"), _join(path, "homeless")),
             contact=self.text_in(obj, "contact", path),
+            birth_date=self.date(obj.get("birth_date"), _join(path, "birth_date")),
+            student_id=self.text_in(obj, "student_id", path),
         )
 
     def contacts(self, data: object, path: str) -> Contacts:
@@ -411,6 +448,7 @@ class _Reader:
             case_manager=self.person(obj.get("case_manager"), _join(path, "case_manager")),
             director=self.person(obj.get("director"), _join(path, "director")),
             district=self.text_in(obj, "district", path),
+            principal=self.person(obj.get("principal"), _join(path, "principal")),
         )
 
     def date_range(self, data: object, path: str, *, required: bool) -> DateRange | None:
@@ -468,19 +506,34 @@ class _Reader:
         if per == "total" and not (start and end):
             self.fail(_join(path, "per"), "case.total_needs_dates")
             per = None
+        cycle_days = self.integer(
+            obj.get("cycle_days"), _join(path, "cycle_days"), low=2, high=MAX_CYCLE_DAYS
+        )
+        if per == "cycle" and cycle_days is None:
+            if "cycle_days" not in obj or _blank(obj.get("cycle_days")):
+                self.fail(_join(path, "cycle_days"), "case.cycle_needs_days")
+            per = None
+        days = self.weekdays(obj.get("days"), _join(path, "days"), per, times)
+        weeks_on, weeks_cycle = self.weeks_pattern(obj, path, per)
         received = self.received(obj.get("received"), _join(path, "received"))
         log = (
             self.items(obj.get("log"), _join(path, "log"), self.log_entry) if "log" in obj else None
         )
-        if received is not None and log is not None:
-            self.fail(_join(path, "received"), "case.received_and_log")
-            received = None
+        made_up = self.received(obj.get("made_up"), _join(path, "made_up"))
+        # "60 minutes weekly" has no session length, so a count of sessions gives no minutes. (A
+        # number of sessions typed wrong has its own message, and the counts wait for it.)
+        no_sessions = times is None and _blank(obj.get("times"))
         if received is not None and received.minutes is None and times is None:
-            # "60 minutes weekly" has no session length, so a count of sessions gives no minutes.
-            self.fail(_join(path, "received.minutes"), "case.received_needs_minutes")
+            if no_sessions:
+                self.fail(_join(path, "received.sessions"), "case.received_needs_minutes")
             received = None
+        if made_up is not None and made_up.minutes is None and times is None:
+            if no_sessions:
+                self.fail(_join(path, "made_up.sessions"), "case.received_needs_minutes")
+            made_up = None
         setting = self.choice(obj.get("setting"), _join(path, "setting"), SETTINGS)
         delivery = self.choice(obj.get("delivery"), _join(path, "delivery"), DELIVERIES)
+        as_written = self.text_in(obj, "as_written", path)
         if not name or minutes is None or per is None:
             return None
         return Service(
@@ -494,7 +547,54 @@ class _Reader:
             end=end,
             received=received,
             log=log,
+            days=days,
+            weeks_on=weeks_on,
+            weeks_cycle=weeks_cycle,
+            cycle_days=cycle_days if per == "cycle" else None,
+            made_up=made_up,
+            as_written=as_written,
+            path=path,
         )
+
+    def weekdays(
+        self, data: object, path: str, per: str | None, times: int | None
+    ) -> tuple[str, ...]:
+        """The days of the week a weekly service is given on ({"tue": true}): one per session.
+        Without a number of sessions to match, the days are not used (its field says why)."""
+        problems_before = len(self.problems)
+        days = self.ticked(data, path, _DAYS_KEYS)
+        if not days or times is None or len(self.problems) > problems_before:
+            return ()  # a box that is neither ticked nor not has its own message
+        if per not in (None, "week"):
+            self.fail(path, "case.days_need_week")
+            return ()
+        if len(days) != times:
+            self.fail(path, "case.days_match_times", times=times, chosen=len(days))
+            return ()
+        return days
+
+    def weeks_pattern(
+        self, obj: Mapping[str, Any], path: str, per: str | None
+    ) -> tuple[int | None, int | None]:
+        """'In 3 of every 4 weeks': both numbers, or neither."""
+        cycle = self.integer(
+            obj.get("weeks_cycle"), _join(path, "weeks_cycle"), low=2, high=MAX_WEEKS_CYCLE
+        )
+        on = self.integer(obj.get("weeks_on"), _join(path, "weeks_on"), low=1, high=MAX_WEEKS_CYCLE)
+        if on is None and cycle is None:
+            return None, None
+        if on is None or cycle is None:
+            missing = "weeks_on" if on is None else "weeks_cycle"
+            if _blank(obj.get(missing)):
+                self.fail(_join(path, missing), "case.weeks_pattern_needs_both")
+            return None, None
+        if on >= cycle:
+            self.fail(_join(path, "weeks_on"), "case.weeks_on_below_cycle", cycle=cycle)
+            return None, None
+        if per not in (None, "week"):
+            self.fail(_join(path, "weeks_on"), "case.weeks_pattern_needs_week")
+            return None, None
+        return on, cycle
 
     def received(self, data: object, path: str) -> Received | None:
         if data is None:
@@ -588,7 +688,10 @@ class _Reader:
 
     def compensatory(self, data: object, path: str) -> Compensatory:
         obj = self.mapping(data, path, _COMPENSATORY_KEYS)
-        return Compensatory(proposed_schedule=self.text_in(obj, "proposed_schedule", path))
+        return Compensatory(
+            proposed_schedule=self.text_in(obj, "proposed_schedule", path),
+            impact=self.text_in(obj, "impact", path),
+        )
 
     def refusal(self, data: object, path: str) -> Refusal:
         obj = self.mapping(data, path, _REFUSAL_KEYS)
@@ -605,6 +708,10 @@ class _Reader:
             proposed_resolution=self.text_in(obj, "proposed_resolution", path),
             filed_on=self.date(obj.get("filed_on"), _join(path, "filed_on")),
             signature=self.text_in(obj, "signature", path),
+            mediation=self.choice(
+                obj.get("mediation"), _join(path, "mediation"), MEDIATION_ANSWERS
+            ),
+            due_process=self.boolean(obj.get("due_process"), _join(path, "due_process")),
         )
 
     def goal(self, data: object, path: str) -> Goal | None:
@@ -635,7 +742,7 @@ class _Reader:
             if not isinstance(item, str):
                 self.fail(where, "case.not_text")
                 return None
-            cleaned = _clean_text(item)
+            cleaned = clean_text(item)
             if len(cleaned) > MAX_TEXT:
                 self.fail(where, "case.text_too_long", limit=MAX_TEXT)
                 return None
@@ -666,7 +773,7 @@ class _Reader:
         if not isinstance(value, str):
             self.fail(where, "case.not_text")
             return ""
-        cleaned = _clean_text(value)
+        cleaned = clean_text(value)
         if len(cleaned) > MAX_TEXT:
             self.fail(where, "case.text_too_long", limit=MAX_TEXT)
             return ""
@@ -739,12 +846,24 @@ class _Reader:
             number = value
         elif isinstance(value, float) and value.is_integer():
             number = int(value)
-        elif isinstance(value, str) and value.strip().isdecimal():  # isdigit() takes "²" too
-            digits = value.strip().lstrip("0") or "0"
+        elif isinstance(value, str) and value.strip().removeprefix("-").isdecimal():
+            # isdecimal(), not isdigit(), which takes "²" too
+            sign, digits = (
+                (-1, value.strip()[1:]) if value.strip()[0] == "-" else (1, value.strip())
+            )
+            digits = digits.lstrip("0") or "0"
             if len(digits) > len(str(high)):  # Python refuses to convert thousands of digits
                 self.fail(path, "case.out_of_range", low=low, high=f"{high:,}")
                 return None
-            number = int(digits)
+            number = sign * int(digits)
+        if number is not None and number < 0 <= low:
+            self.fail(
+                path,
+                "case.negative" if low == 0 else "case.out_of_range",
+                low=low,
+                high=f"{high:,}",
+            )
+            return None
         if number is None:
             self.fail(path, "case.not_whole_number")
             return None
@@ -764,6 +883,16 @@ class _Reader:
             self.fail(path, "case.not_a_choice", choices=", ".join(choices))
             return None
         return str(value)
+
+    def ticked(self, data: object, path: str, allowed: tuple[str, ...]) -> tuple[str, ...]:
+        """The choices ticked in a group of boxes ({"tue": true, "wed": false}), in `allowed`'s
+        order; a box that is not true or false is said beside that box."""
+        obj = self.mapping(data, path, frozenset(allowed))
+        return tuple(
+            choice
+            for choice in allowed
+            if choice in obj and self.boolean(obj[choice], _join(path, choice))
+        )
 
     def boolean(self, value: object, path: str) -> bool:
         if _blank(value):
@@ -788,7 +917,13 @@ def case_to_dict(case: Case) -> dict[str, Any]:
         "director": _compact(case.contacts.director),
         "district": case.contacts.district,
     }
+    if case.contacts.principal != Person():
+        contacts["principal"] = _compact(case.contacts.principal)
     document["contacts"] = {key: value for key, value in contacts.items() if value}
+    if case.iep_date:
+        document["iep_date"] = case.iep_date.isoformat()
+    if case.cc:
+        document["cc"] = dict.fromkeys(case.cc, True)
     if case.period:
         document["period"] = _range(case.period)
     document["no_school"] = [_range(day) for day in case.no_school]
@@ -839,10 +974,14 @@ def _renamed(document: dict[str, Any], **names: str) -> dict[str, Any]:
 
 def _service(service: Service) -> dict[str, Any]:
     document = _compact(service)
-    document.pop("received", None)
-    document.pop("log", None)
+    for nested in ("received", "made_up", "log", "path"):
+        document.pop(nested, None)
+    if service.days:
+        document["days"] = dict.fromkeys(service.days, True)
     if service.received is not None:
         document["received"] = _compact(service.received)
+    if service.made_up is not None:
+        document["made_up"] = _compact(service.made_up)
     if service.log is not None:
         document["log"] = [_compact(entry) for entry in service.log]
     return document
@@ -872,7 +1011,7 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _clean_text(value: str) -> str:
+def clean_text(value: str) -> str:
     """Text without control or bidi-override characters (tabs, newlines, emoji joiners kept)."""
     if value.isprintable():  # most text: checked at C speed, not character by character
         return value.strip()
@@ -925,8 +1064,13 @@ def _shown(value: object) -> str:
 
 
 _PERSON_KEYS = frozenset({"name", "email", "title", "phone", "address"})
-_CHILD_KEYS = frozenset({"name", "school", "grade", "address", "homeless", "contact"})
-_CONTACTS_KEYS = frozenset({"case_manager", "director", "district"})
+# A group of boxes keeps its choices' order: these are tuples.
+_DAYS_KEYS = WEEKDAYS
+_CC_KEYS = COPY_ROLES
+_CHILD_KEYS = frozenset(
+    {"name", "school", "grade", "address", "homeless", "contact", "birth_date", "student_id"}
+)
+_CONTACTS_KEYS = frozenset({"case_manager", "director", "district", "principal"})
 _RANGE_KEYS = frozenset({"start", "end", "label"})
 _RECEIVED_KEYS = frozenset({"sessions", "minutes"})
 _LOG_KEYS = frozenset({"date", "minutes", "reason", "setting", "delivery", "note"})
@@ -937,9 +1081,11 @@ _CONVERSATION_KEYS = frozenset({"date", "with", "how", "points"})
 _MEETING_KEYS = frozenset({"offered", "held_on", "agreed", "attendees"})
 _MEETING_TIME_KEYS = frozenset({"date", "time"})
 _REQUESTS_KEYS = frozenset({"records_requested_on"})
-_COMPENSATORY_KEYS = frozenset({"proposed_schedule"})
+_COMPENSATORY_KEYS = frozenset({"proposed_schedule", "impact"})
 _REFUSAL_KEYS = frozenset({"date", "by", "what"})
-_COMPLAINT_KEYS = frozenset({"violation", "proposed_resolution", "filed_on", "signature"})
+_COMPLAINT_KEYS = frozenset(
+    {"violation", "proposed_resolution", "filed_on", "signature", "mediation", "due_process"}
+)
 _GOAL_KEYS = frozenset({"goal", "progress_notes"})
 _PROGRESS_NOTE_KEYS = frozenset({"date", "note"})
 _SERVICE_KEYS = frozenset(
@@ -954,6 +1100,12 @@ _SERVICE_KEYS = frozenset(
         "end",
         "received",
         "log",
+        "days",
+        "weeks_on",
+        "weeks_cycle",
+        "cycle_days",
+        "made_up",
+        "as_written",
     }
 )
 _CASE_KEYS = frozenset(
@@ -964,6 +1116,8 @@ _CASE_KEYS = frozenset(
         "parent",
         "child",
         "contacts",
+        "iep_date",
+        "cc",
         "period",
         "no_school",
         "school_year_days",

@@ -1,7 +1,10 @@
 """The case document as the page's form edits it: values at dotted paths like services.0.minutes.
 
-The form writes exactly what was typed (text), so nothing is lost; `without_blanks` gives the case
-reader the document without the fields left empty.
+The form writes exactly what was typed (text), so nothing is lost; `as_case_document` gives the
+case reader the document as a case file holds it: without the fields left empty, and a list ticked
+one box each (a service's days, {"tue": true}; who to copy) as the list of what is ticked
+(["tue"]). `as_form_document`
+turns a case file into the form's shape.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """MkDocs hooks: the only module that imports mkdocs. Each transform is one short function.
 
-- on_config: work out the versioned runtime paths the page template needs;
+- on_config: check the state data against its schema, and work out the versioned runtime paths
+  the page template needs;
 - on_page_markdown: swap each `<!-- widget: ... -->` line for a token, and render the widget;
 - on_post_page: put the pre-rendered widget's HTML where its token landed, then add the page's
   Content-Security-Policy (the site itself only). Widgets go in last: Markdown never rewrites
@@ -21,6 +22,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
 
+from builder.jurisdictions import validate_states
 from builder.site_build import (
     Runtime,
     RuntimeMissing,
@@ -35,6 +37,7 @@ _rendered: dict[str, list[str]] = {}
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
     global _runtime
+    _check_state_data()
     try:
         _runtime = Runtime.from_node_modules()
     except RuntimeMissing as error:
@@ -78,6 +81,17 @@ def on_post_build(config: MkDocsConfig) -> None:
     assert _runtime is not None
     _runtime.write(Path(config.site_dir))
     write_service_worker(Path(config.site_dir))  # last: it lists every file written before it
+
+
+def _check_state_data() -> None:
+    """A fork's edited states.json is checked when its site is built, tests or not."""
+    import jsonschema
+
+    try:
+        validate_states()
+    except (jsonschema.ValidationError, ValueError) as error:
+        message = getattr(error, "message", str(error))
+        raise PluginError(f"builder/data/states.json does not fit its schema: {message}") from None
 
 
 def _widget_html(marker: Marker, page: Page, *, with_form: bool, number: int) -> str:

@@ -12,7 +12,7 @@ class SchemaObject:
 
     keys: tuple[str | int, ...]
     properties: frozenset[str]
-    required: frozenset[str]
+    required: frozenset[str]  # always, or when another field is there (dependentRequired)
     closed: bool  # additionalProperties: false
 
     @classmethod
@@ -20,7 +20,8 @@ class SchemaObject:
         return cls(
             keys,
             frozenset(node["properties"]),
-            frozenset(node.get("required", ())),
+            frozenset(node.get("required", ()))
+            | {name for names in node.get("dependentRequired", {}).values() for name in names},
             node.get("additionalProperties") is False,
         )
 

@@ -189,7 +189,7 @@ def schema_objects() -> list[SchemaObject]:
 
 OBJECTS = schema_objects()
 READER_KEY_SETS = [
-    keys for constant, keys in vars(builder.case).items() if constant.endswith("_KEYS")
+    frozenset(keys) for constant, keys in vars(builder.case).items() if constant.endswith("_KEYS")
 ]
 UNKNOWN_FIELD = text("case.unknown_field")
 CANDIDATE_NAMES = sorted(

@@ -98,12 +98,18 @@ BASELINE: dict[str, Any] = {
         "address": "12 Oak St, Fresno, CA 93701",
         "homeless": True,
         "contact": "Through the school office",
+        "grade": "3",
+        "birth_date": "2018-03-14",
+        "student_id": "204411",
     },
     "contacts": {
         "case_manager": {"name": "Ms. Lee", "email": "lee@example.org"},
         "director": {"name": "Dr. Reyes", "email": "reyes@example.org"},
         "district": "Valley Unified School District",
+        "principal": {"name": "Mr. Chen", "email": "chen@example.org"},
     },
+    "iep_date": "2026-09-02",
+    "cc": {"principal": True, "director": False},
     "period": {"start": "2026-10-05", "end": "2026-10-23"},
     "services": [
         {
@@ -115,6 +121,12 @@ BASELINE: dict[str, Any] = {
             "delivery": "pull-out",
             "start": "2026-09-01",
             "end": "2027-06-15",
+            "days": {"mon": False, "tue": True, "wed": False, "thu": True, "fri": False},
+            "weeks_on": "3",
+            "weeks_cycle": "4",
+            "cycle_days": "6",
+            "made_up": {"sessions": "1"},
+            "as_written": "Speech 2x30 min/wk",
             "log": [
                 {
                     "date": "2026-10-06",
@@ -145,18 +157,23 @@ BASELINE: dict[str, Any] = {
         "attendees": ["Ms. Okafor"],
         "agreed": ["Two make-up sessions a week."],
     },
-    "compensatory": {"proposed_schedule": "One extra session each week until June."},
+    "compensatory": {
+        "proposed_schedule": "One extra session each week until June.",
+        "impact": "He stopped making progress on his speech goal.",
+    },
     "refusal": {"date": "2026-10-30", "by": "Dr. Reyes", "what": "Make-up sessions were refused."},
     "complaint": {
         "violation": "The district has not provided the speech therapy in the IEP.",
         "proposed_resolution": "Make-up sessions for the minutes missed.",
         "signature": "Ana Rivera",
         "filed_on": "2026-11-02",
+        "mediation": "yes",
+        "due_process": False,
     },
 }
-# The count of sessions received: a count and a log exclude each other, so it is tried on a
-# service without the log.
-WITHOUT_LOG = {"services.0.received.sessions"}
+# The counts of what was received, in sessions or in minutes: one is tried at a time, on a service
+# without the log, since a count beside a log also checks the two against each other.
+WITHOUT_LOG = {"services.0.received.sessions", "services.0.received.minutes"}
 # The reader sets a whole row aside when a value it cannot do without is invalid (the form still
 # shows the row as typed): these are the rows and the values each one needs.
 ROWS_NEED = {
@@ -169,6 +186,14 @@ ROWS_NEED = {
     "replies.0": ("date",),
     "conversations.0": ("date",),
     **{f"meeting.offered.{index}": ("date",) for index in range(3)},
+    # The days a service is given: one box neither ticked nor not sets the days aside.
+    "services.0.days": ("mon", "tue", "wed", "thu", "fri"),
+}
+# Values the reader uses only with another that is valid too: a bad one sets these aside with it.
+NEEDED_WITH = {
+    "services.0.times": ("services.0.days.", "services.0.made_up.sessions"),
+    "services.0.weeks_on": ("services.0.weeks_cycle",),
+    "services.0.weeks_cycle": ("services.0.weeks_on",),
 }
 TEXT_KINDS = ("text", "textarea", "tel")
 # A letter sent is chosen from the catalogue in the form, but a case file may name any other
@@ -231,7 +256,7 @@ class _Elements(HTMLParser):
 
 
 def _form_html(document: dict[str, Any]) -> str:
-    sections = ["facts", "calculator", *(f"letter:{name}" for name in form_spec()["letters"])]
+    sections = ["facts", *(f"letter:{name}" for name in form_spec()["letters"])]
     return "".join(render_form(section, document, uid="t") for section in sections)
 
 
@@ -281,6 +306,8 @@ def _read_values(case: Case) -> dict[str, Any]:
 def _row_set_aside(hostile_path: str, other: str) -> bool:
     """Whether `other` is in the row the reader drops because the value at `hostile_path` is bad."""
     row, _, name = hostile_path.rpartition(".")
+    if any(other.startswith(needed) for needed in NEEDED_WITH.get(hostile_path, ())):
+        return True
     return name in ROWS_NEED.get(row, ()) and other.startswith(row + ".")
 
 

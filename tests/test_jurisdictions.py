@@ -10,9 +10,7 @@ from __future__ import annotations
 import ast
 import copy
 import json
-import operator
 import re
-from functools import reduce
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +23,11 @@ from builder import jurisdictions
 from builder.jurisdictions import (
     FilingMethods,
     State,
-    StateDataError,
     StateNote,
     get_state,
     load_states,
+    validate_states,
 )
-from tests.schema_objects import SchemaObject, resolved
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "builder" / "data" / "states.json"
@@ -143,107 +140,57 @@ def test_only_california_has_state_meeting_and_records_days(raw: dict[str, Any])
         assert s["meeting_request_rule"] is None, s["code"]
 
 
-# --- the schema and the loader list the same fields -------------------------------------------
-
-
-def schema_objects(
-    schema: dict[str, Any], node: dict[str, Any], keys: tuple[str | int, ...] = ()
-) -> list[SchemaObject]:
-    node = resolved(schema, node)
-    if node.get("type") == "array":
-        return schema_objects(schema, node["items"], (*keys, 0))
-    if node.get("type") != "object":
-        return []
-    return [SchemaObject.at(keys, node)] + [
-        inner
-        for name, child in node["properties"].items()
-        for inner in schema_objects(schema, child, (*keys, name))
-    ]
-
-
-STATE_SCHEMA: dict[str, Any] = json.loads(SCHEMA.read_text(encoding="utf-8"))
-SCHEMA_OBJECTS = schema_objects(STATE_SCHEMA, STATE_SCHEMA)
-CANDIDATE_NAMES = sorted(
-    {name for found in SCHEMA_OBJECTS for name in found.properties}
-    | {
-        name
-        for constant, keys in vars(jurisdictions).items()
-        if constant.endswith("_KEYS")
-        for name in keys
-    }
-    | {"not_in_the_schema"}
-)
+# --- the build checks the data against its schema ---------------------------------------------
 
 
 @pytest.fixture
 def packaged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The file the loader reads instead of the package's own data/states.json."""
+    """The file the build checks instead of the package's own data/states.json."""
     monkeypatch.setattr(jurisdictions, "STATES", tmp_path / "states.json")
     return tmp_path / "states.json"
 
 
-def loads(document: dict[str, Any], packaged: Path) -> bool:
+def test_the_build_accepts_the_packaged_data() -> None:
+    validate_states()
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda state: state.update(nickname="Golden State"),
+        lambda state: state.pop("agency"),
+        lambda state: state["notes"][0].update(status="PROBABLY"),
+        lambda state: state.update(email_address="complaints@example.org"),
+        lambda state: state.update(typed_signature={"accepted": True}),
+    ],
+    ids=["unknown key", "missing key", "bad status", "email not confirmed", "signature unsourced"],
+)
+def test_the_build_refuses_data_that_breaks_the_schema(
+    raw: dict[str, Any], packaged: Path, spoil: Any
+) -> None:
+    document = copy.deepcopy(raw)
+    spoil(next(state for state in document["states"] if state["code"] == "CA"))
     packaged.write_text(json.dumps(document), encoding="utf-8")
-    try:
-        jurisdictions._load.__wrapped__()
-    except StateDataError:
-        return False
-    return True
+    with pytest.raises(jsonschema.ValidationError):
+        validate_states()
 
 
-def with_california(raw: dict[str, Any]) -> dict[str, Any]:
-    california = next(s for s in raw["states"] if s["code"] == "CA")
-    return copy.deepcopy({**raw, "states": [california]})
+def test_the_build_refuses_a_state_listed_twice(raw: dict[str, Any], packaged: Path) -> None:
+    document = copy.deepcopy(raw)
+    document["states"][1] = copy.deepcopy(document["states"][0])
+    document["states"].append(document["states"].pop())  # still 52 entries
+    packaged.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(ValueError, match="duplicate"):
+        validate_states()
 
 
-def inside(document: dict[str, Any], found: SchemaObject) -> dict[str, Any]:
-    obj: dict[str, Any] = reduce(operator.getitem, found.keys, document)
-    return obj
-
-
-def accepted_by_the_loader(found: SchemaObject, raw: dict[str, Any], packaged: Path) -> set[str]:
-    accepted = set()
-    for name in CANDIDATE_NAMES:
-        document = with_california(raw)
-        inside(document, found).setdefault(name, "x")
-        if loads(document, packaged):
-            accepted.add(name)
-    return accepted
-
-
-def needed_by_the_loader(found: SchemaObject, raw: dict[str, Any], packaged: Path) -> set[str]:
-    needed = set()
-    for name in found.properties:
-        document = with_california(raw)
-        del inside(document, found)[name]
-        if not loads(document, packaged):
-            needed.add(name)
-    return needed
-
-
-def test_the_loader_reads_a_document_with_only_california(
-    raw: dict[str, Any], packaged: Path
-) -> None:
-    assert with_california(raw)["states"][0]["notes"], "every kind of object is present"
-    assert loads(with_california(raw), packaged)
-
-
-def test_every_object_in_the_state_schema_refuses_fields_it_does_not_list() -> None:
-    assert [found.path for found in SCHEMA_OBJECTS if not found.closed] == []
-
-
-@pytest.mark.parametrize("found", SCHEMA_OBJECTS, ids=lambda found: found.path)
-def test_the_loader_accepts_exactly_the_fields_the_schema_lists(
-    found: SchemaObject, raw: dict[str, Any], packaged: Path
-) -> None:
-    assert accepted_by_the_loader(found, raw, packaged) == found.properties
-
-
-@pytest.mark.parametrize("found", SCHEMA_OBJECTS, ids=lambda found: found.path)
-def test_the_loader_needs_exactly_the_fields_the_schema_requires(
-    found: SchemaObject, raw: dict[str, Any], packaged: Path
-) -> None:
-    assert needed_by_the_loader(found, raw, packaged) == found.required
+def test_a_typed_signature_counts_only_where_the_state_says_so() -> None:
+    california, new_york, texas = (get_state(code) for code in ("CA", "NY", "TX"))
+    assert california is not None and california.takes_typed_signature
+    assert california.typed_signature is not None
+    assert california.typed_signature.citation == "5 CCR 3200(c)"
+    assert new_york is not None and not new_york.takes_typed_signature
+    assert texas is not None and texas.typed_signature is None
 
 
 # --- California and Texas -----------------------------------------------------------------
