@@ -23,18 +23,10 @@ from typing import Any, TypeVar
 
 from builder.case import Case
 from builder.gap import GapReport, compute_gap, rounded
-from builder.i18n import long_date, long_date_range, plural, text
+from builder.gap_words import shortfall_text
+from builder.i18n import long_date, long_date_range, mid_sentence, plural, text
 from builder.jurisdictions import get_state
-from builder.letters import partial_sessions
-
-__all__ = [
-    "OneYearCheck",
-    "Violation",
-    "complaint_problems",
-    "one_year_after",
-    "one_year_before",
-    "one_year_check",
-]
+from builder.school_days import one_year_after, one_year_before
 
 
 @dataclass(frozen=True)
@@ -91,14 +83,6 @@ class OneYearCheck:
             newest=long_date(self.newest, self.language),
             last_day=long_date(self.last_day_for_oldest, self.language),
         )
-
-
-def one_year_after(day: dt.date) -> dt.date:
-    """The same date one year later (February 29 becomes February 28, the earlier reading)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
 
 
 Result = TypeVar("Result")
@@ -193,9 +177,8 @@ def complaint_problems(
             lacks("facts_none_missed")
         else:
             lacks("facts")
-    # (b)(3) the signature and contact information of the complainant
-    if not case.complaint.signature:
-        lacks("signature")
+    # (b)(3) the signature and contact information of the complainant: the signature is the
+    # parent's to add, typed where the state takes that, else by hand (signature_rule says which).
     if not case.parent.name:
         lacks("name")
     parent = case.parent
@@ -226,19 +209,45 @@ def complaint_problems(
     return tuple(problems)
 
 
+def signature_rule(case: Case) -> str:
+    """How the complaint is signed in the case's state: typed, where its rule says so, else by
+    hand (34 CFR 300.153(b)(3) asks for a signature; states differ on typed ones)."""
+    language = case.language
+    state = get_state(case.state) if case.state else None
+    if state is None or state.typed_signature is None:
+        name = state.name if state else text("complaint.your_state", language)
+        return text("complaint.sign_by_hand", language, state=name)
+    rule = state.typed_signature
+    key = "complaint.typed_signature_ok" if rule.accepted else "complaint.typed_signature_not_ok"
+    return text(key, language, state=state.name, citation=rule.citation)
+
+
 def _violations(case: Case, report: GapReport, today: dt.date) -> tuple[Violation, ...]:
     language = case.language
     found: list[Violation] = []
     for gap in report.services:
         if gap.window is None or not gap.missed_minutes:
             continue
-        service = _mid_sentence(gap.service.name)
+        service = mid_sentence(gap.service.name)
         before = len(found)
         for run in gap.dates_without_service or ():
             found.append(
                 Violation(run.start, run.end, text("complaint.v_missed", language, service=service))
             )
-        for entry in partial_sessions(gap) or ():
+        for short in gap.shortfalls:
+            found.append(
+                Violation(
+                    short.start,
+                    short.end,
+                    text(
+                        "complaint.v_short",
+                        language,
+                        service=service,
+                        shortfall=shortfall_text(short, language).partition(": ")[2],
+                    ),
+                )
+            )
+        for entry in gap.partial_sessions:
             found.append(
                 Violation(
                     entry.date,
@@ -267,8 +276,9 @@ def _violations(case: Case, report: GapReport, today: dt.date) -> tuple[Violatio
                     ),
                 )
             )
-        if len(found) == before and gap.owed_minutes:
-            # A count, or a log that does not say which days: the whole window is in question.
+        if (not gap.from_log or len(found) == before) and gap.owed_minutes:
+            # A count (with or without dated entries), or a log that names no day: the whole
+            # window is in question.
             found.append(
                 Violation(
                     gap.window.start,
@@ -300,17 +310,3 @@ def _violations(case: Case, report: GapReport, today: dt.date) -> tuple[Violatio
 def _too_old(day: dt.date, today: dt.date) -> bool:
     """A complaint received `today` (or later) can no longer allege what happened on `day`."""
     return one_year_after(day) < today
-
-
-def one_year_before(day: dt.date) -> dt.date:
-    """The earliest date a complaint received on `day` can still reach (300.153(c))."""
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28) + dt.timedelta(days=1)
-
-
-def _mid_sentence(name: str) -> str:
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,24 +24,34 @@ from urllib.parse import quote
 import jinja2
 
 from builder import templating
-from builder.case import Case, DateRange, LogEntry, Person
-from builder.gap import (
-    NOT_COUNTED_REASONS,
-    NOT_OWED_REASONS,
-    GapReport,
-    ServiceGap,
-    compute_gap,
-    report_lines,
-    rounded,
+from builder.case import Case, DateRange, Person
+from builder.complaint import one_year_check
+from builder.gap import GapReport, ServiceGap, compute_gap, rounded
+from builder.gap_report import report_lines
+from builder.gap_words import child_name, flag_description, shortfalls_text, summary
+from builder.i18n import (
+    and_list,
+    dates_text,
+    day_text,
+    long_date,
+    mid_sentence,
+    number,
+    plural,
+    range_text,
+    text,
+    weekday_date,
 )
-from builder.i18n import long_date, number, plural, text
 from builder.jurisdictions import get_state
+from builder.school_days import one_year_before
 from builder.service_line import describe_service
 
 LETTERS_DIR = Path(__file__).resolve().parent.parent / "letters"
 REPLY_DAYS = 10
 # Mail apps and browsers cut long mailto: links; past this the page offers Copy instead.
 MAILTO_LIMIT = 1800
+_BLANK = re.compile(r"\[([^\[\]\n]{1,80})\]")
+# What the form records for an email or letter the parent wrote without one of these letters.
+OTHER_LETTER = "other"
 CALIFORNIA = "CA"
 TEXAS = "TX"  # where the IEP team is called the ARD committee
 
@@ -58,6 +68,9 @@ class LetterInfo:
     cc: tuple[str, ...]
     needs: tuple[str, ...]
     reply_days: int = REPLY_DAYS
+    # Whether the parent's chosen copies (the principal, the director) go on this letter: the
+    # later letters, once the first notes to the case manager have gone unanswered.
+    copies: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,15 +118,29 @@ def render_letter(
     info = letter_info(name)
     report = report if report is not None else compute_gap(case)
     template = environment(case.language).get_template(info.template)
-    rendered = template.render(_context(case, report, today, info))
+    to = _contact(case, info.to)
+    cc = _copies(case, info, to)
+    rendered = template.render(_context(case, report, today, info, cc))
     subject_line, _, body = rendered.partition("\n")
     return Letter(
         name=name,
         subject=subject_line.removeprefix("Subject:").strip(),
         body=_tidy(body),
-        to=_contact(case, info.to),
-        cc=tuple(person for person in (_contact(case, role) for role in info.cc) if person.name),
+        to=to,
+        cc=tuple(person for _, person in cc),
     )
+
+
+def _copies(case: Case, info: LetterInfo, to: Person) -> tuple[tuple[str, Person], ...]:
+    """Who the letter copies, with their role: its own (the district, for the complaint) and, on
+    the later letters, those the parent chose; never the person it is addressed to, never twice."""
+    roles = [*info.cc, *(case.cc if info.copies else ())]
+    people: list[tuple[str, Person]] = []
+    for role in roles:
+        person = _contact(case, role)
+        if person.name and person.name != to.name and all(person != p for _, p in people):
+            people.append((role, person))
+    return tuple(people)
 
 
 def missing_facts(name: str, case: Case) -> tuple[str, ...]:
@@ -136,6 +163,11 @@ def reply_date(today: dt.date, days: int = REPLY_DAYS) -> dt.date:
     return today + dt.timedelta(days=days)
 
 
+def blanks(letter: Letter) -> tuple[str, ...]:
+    """The [bracketed blanks] still in a letter, as it says them: what to fill before sending."""
+    return tuple(dict.fromkeys(_BLANK.findall(letter.text)))
+
+
 def mailto_url(letter: Letter) -> str | None:
     """A mailto: link with recipient, cc, subject and body, or None when too long for one."""
     if len(letter.body) > MAILTO_LIMIT:
@@ -151,194 +183,120 @@ def mailto_url(letter: Letter) -> str | None:
 # -- the missed-services table of the make-up request and the complaint ------------------------
 
 
-def partial_sessions(gap: ServiceGap) -> tuple[LogEntry, ...] | None:
-    """Sessions given but shorter than the IEP's, or None when only a count is known."""
-    if not gap.from_log or gap.window is None:
-        return None
-    found = getattr(gap, "partial_sessions", None)
-    if found is not None:
-        return tuple(found)
-    if not gap.service.times:
-        return ()
-    window = gap.window
-    skipped = NOT_OWED_REASONS | NOT_COUNTED_REASONS
-    return tuple(
-        entry
-        for entry in _log(gap)
-        if entry.date in window
-        and 0 < entry.minutes < gap.service.minutes
-        and entry.reason not in skipped
-    )
-
-
-def student_absences(gap: ServiceGap) -> tuple[LogEntry, ...]:
-    """Logged sessions missed because the child was absent (shown apart, not counted as owed)."""
-    found = getattr(gap, "student_absences", None)
-    if found is not None:
-        return tuple(found)
-    if gap.window is None:
-        return ()
-    window = gap.window
-    return tuple(
-        entry for entry in _log(gap) if entry.date in window and entry.reason in NOT_OWED_REASONS
-    )
-
-
 def not_counted(gap: ServiceGap, language: str) -> tuple[str, ...]:
     """Logged minutes not counted as service: 'October 27 (30 minutes: used for testing)'."""
-    lines = []
-    for flag in gap.flags:
-        if flag.kind == "outside":
-            continue
-        describe = getattr(flag, "description", None)
-        what = describe(language) if describe else text(f"missed.flag_{flag.kind}", language)
-        lines.append(
-            text(
-                "missed.flag",
-                language,
-                date=day_text(flag.date, language),
-                minutes=plural("unit.minute", flag.minutes, language),
-                what=what,
-            )
+    return tuple(
+        text(
+            "missed.flag",
+            language,
+            date=day_text(flag.date, language),
+            minutes=plural("unit.minute", flag.minutes, language),
+            what=flag_description(flag, language),
         )
-    return tuple(lines)
+        for flag in gap.flags
+        if flag.kind != "outside"
+    )
 
 
-def missed_services_table(report: GapReport, language: str, *, child: str = "") -> str:
-    """Per service: the IEP line, dates without service, partial sessions and minutes owed.
+def missed_services_table(report: GapReport) -> str:
+    """Per service: the IEP line, dates without service, the weeks that fell short, partial
+    sessions and the minutes not provided.
 
     One labelled block per service rather than columns: date lists are long, and email on a
     phone wraps wide columns out of line. Minutes logged but not counted and the child's own
-    absences are listed too, so the minutes owed can be checked line by line.
+    absences are listed too, so the figure can be checked line by line.
     """
+    language = report.language
     blocks = []
-    for gap in report.services:
-        if gap.window is None or not gap.missed_minutes:
+    for gap in report.counted:
+        if not gap.missed_minutes:
             continue
-        missed = gap.dates_without_service
-        partial = partial_sessions(gap)
         lines = [describe_service(gap.service, language)]
-        if missed is None:
-            lines.append("- " + text("missed.count_only", language))
-        else:
-            dates = dates_text(missed, language) or text("missed.none", language)
-            lines.append("- " + text("missed.dates", language, dates=dates))
-            shown = _and_list(
-                (
-                    text(
-                        "missed.partial_session",
-                        language,
-                        date=day_text(entry.date, language),
-                        minutes=number(entry.minutes),
-                        length=number(gap.service.minutes),
-                    )
-                    for entry in partial or ()
-                ),
-                language,
-                separator="; ",
-            )
-            lines.append(
-                "- "
-                + text("missed.partial", language, partial=shown or text("missed.none", language))
-            )
-            flagged = not_counted(gap, language)
-            if flagged:
-                lines.append("- " + text("missed.not_counted", language, lines="; ".join(flagged)))
-            absent = student_absences(gap)
-            if absent:
-                days = dates_text((DateRange(e.date, e.date) for e in absent), language)
-                lines.append(
-                    "- "
-                    + text(
-                        "missed.absent",
-                        language,
-                        dates=days,
-                        child=child or text("gap.your_child", language),
-                    )
-                )
-        lines.append(
-            "- " + text("missed.owed", language, minutes=number(rounded(gap.owed_minutes)))
-        )
+        lines += [f"- {line}" for line in _missed_lines(gap, report)]
         blocks.append("\n".join(lines))
     if not blocks:
         return ""
     if len(blocks) > 1:
         blocks.append(
-            text("missed.total_owed", language, minutes=number(rounded(report.owed_minutes)))
+            text(
+                "missed.total_owed",
+                language,
+                minutes=number(rounded(report.owed_minutes)),
+                child=child_name(report),
+            )
         )
     return "\n\n".join(blocks)
 
 
-def dates_text(ranges: Iterable[DateRange], language: str) -> str:
-    """September 24; October 6, 8 and 13; November 3 to 5 (the year only when it changes)."""
-    ordered = sorted(ranges, key=lambda day: (day.start, day.end))
-    if not ordered:
-        return ""
-    years = {day.start.year for day in ordered} | {day.end.year for day in ordered}
-    with_year = len(years) > 1
-    chunks: list[tuple[dt.date, list[int]] | DateRange] = []
-    for day in ordered:
-        last = chunks[-1] if chunks else None
-        if day.start != day.end:
-            chunks.append(day)
-        elif isinstance(last, tuple) and (last[0].year, last[0].month) == (
-            day.start.year,
-            day.start.month,
-        ):
-            last[1].append(day.start.day)
-        else:
-            chunks.append((day.start, [day.start.day]))
-    parts = []
-    for chunk in chunks:
-        if isinstance(chunk, DateRange):
-            parts.append(range_text(chunk, language, with_year=with_year))
-        else:
-            first, days = chunk
-            month = _month(first, language)
-            listed = _and_list((str(day) for day in days), language)
-            key = "date.days_in_month_year" if with_year else "date.days_in_month"
-            parts.append(text(key, language, month=month, days=listed, year=first.year))
-    return "; ".join(parts)
-
-
-def range_text(window: DateRange, language: str, *, with_year: bool = False) -> str:
-    """October 2 to 14, or October 28 to November 4."""
-    if window.start == window.end:
-        return day_text(window.start, language, with_year=with_year)
-    if (window.start.year, window.start.month) == (window.end.year, window.end.month):
-        key = "date.range_in_month_year" if with_year else "date.range_in_month"
-        return text(
-            key,
-            language,
-            month=_month(window.start, language),
-            start=window.start.day,
-            end=window.end.day,
-            year=window.start.year,
+def _missed_lines(gap: ServiceGap, report: GapReport) -> list[str]:
+    language = report.language
+    child = child_name(report)
+    assert gap.window is not None
+    lines = []
+    missed = gap.dates_without_service
+    if missed is None:
+        lines.append(
+            text(
+                "missed.count_only",
+                language,
+                dates=range_text(gap.window.start, gap.window.end, language),
+                received=_received_words(gap, language),
+                expected=_expected_words(gap, language),
+            )
         )
-    return text(
-        "date.range",
+    else:
+        dates = dates_text(missed, language)
+        lines.append(text("missed.dates", language, dates=dates or text("missed.none", language)))
+    short = shortfalls_text(gap, language)
+    if short:
+        lines.append(text("missed.short", language, shortfalls=short))
+    partial = and_list(
+        (
+            text(
+                "missed.partial_session",
+                language,
+                date=day_text(entry.date, language),
+                minutes=number(entry.minutes),
+                length=number(gap.service.minutes),
+            )
+            for entry in gap.partial_sessions
+        ),
         language,
-        start=day_text(window.start, language, with_year=with_year),
-        end=day_text(window.end, language, with_year=with_year),
+        separator="; ",
     )
+    if partial or missed is not None:
+        lines.append(
+            text("missed.partial", language, partial=partial or text("missed.none", language))
+        )
+    flagged = not_counted(gap, language)
+    if flagged:
+        lines.append(text("missed.not_counted", language, lines="; ".join(flagged)))
+    if gap.student_absences:
+        days = dates_text((DateRange(e.date, e.date) for e in gap.student_absences), language)
+        lines.append(text("missed.absent", language, dates=days, child=child))
+    if gap.made_up_minutes:
+        lines.append(text("missed.made_up", language, minutes=number(gap.made_up_minutes)))
+    lines.append(
+        text("missed.owed", language, minutes=number(rounded(gap.owed_minutes)), child=child)
+    )
+    return lines
 
 
-def day_text(day: dt.date, language: str, *, with_year: bool = False) -> str:
-    """October 22 (the long date without its year, unless asked)."""
-    if with_year:
-        return long_date(day, language)
-    return text("date.month_day", language, month=_month(day, language), day=day.day)
+def _received_words(gap: ServiceGap, language: str) -> str:
+    if gap.delivered_sessions is not None:
+        return plural("unit.session", gap.delivered_sessions, language)
+    return plural("unit.minute", gap.delivered_minutes, language)
 
 
-def weekday_date(day: dt.date, language: str) -> str:
-    """Tuesday, December 1, 2026."""
-    weekday = text("date.weekday_names", language).split("|")[day.weekday()]
-    return text("date.weekday_long", language, weekday=weekday, date=long_date(day, language))
+def _expected_words(gap: ServiceGap, language: str) -> str:
+    if gap.expected_sessions is not None:
+        return plural("unit.session", gap.expected_sessions, language)
+    return plural("unit.minute", rounded(gap.expected_minutes), language)
 
 
 def sent_phrase(letter: str, language: str) -> str:
     """What a sent letter was, for a sentence: 'a request for an IEP team meeting'."""
-    if letter in known_letters():
+    if letter in known_letters() or letter == OTHER_LETTER:
         return text(f"sent.{letter}", language)
     return letter
 
@@ -424,23 +382,35 @@ def history(case: Case, *, today: dt.date) -> tuple[str, ...]:
 # -- the template context ----------------------------------------------------------------------
 
 
-def _context(case: Case, report: GapReport, today: dt.date, info: LetterInfo) -> dict[str, Any]:
+def _context(
+    case: Case,
+    report: GapReport,
+    today: dt.date,
+    info: LetterInfo,
+    cc: tuple[tuple[str, Person], ...],
+) -> dict[str, Any]:
     language = case.language
     period = case.period
     state = get_state(case.state) if case.state else None
-    child_name = case.child.name
     earlier = sorted(
         (sent for sent in case.letters_sent if sent.date <= today), key=lambda sent: sent.date
     )
     replies = sorted((reply for reply in case.replies if reply.date <= today), key=_by_date)
-    windows = [gap for gap in report.services if gap.window]
     return {
         "case": case,
         "parent": case.parent,
         "child": case.child,
         "contacts": case.contacts,
         "gap": report,
+        "gap_sentence": summary(report),
         "today": long_date(today, language),
+        "reference": reference_line(case),
+        "iep_date": long_date(case.iep_date, language) if case.iep_date else "",
+        "as_written": [
+            (describe_service(service, language), service.as_written) for service in case.services
+        ],
+        "cc_lines": [_person_line(person, role, language) for role, person in cc],
+        "typed_signature_counts": bool(state and state.takes_typed_signature),
         "reply_by": long_date(_reply_by(case, today, info), language),
         "is_california": case.state == CALIFORNIA,
         "state": state,
@@ -450,12 +420,12 @@ def _context(case: Case, report: GapReport, today: dt.date, info: LetterInfo) ->
         "period_end": long_date(period.end, language) if period else _blank("end date"),
         "service_lines": [describe_service(service, language) for service in case.services]
         or [_blank("the service line from the IEP")],
-        "service_names": _and_list(
-            (_mid_sentence(service.name) for service in case.services), language
+        "service_names": and_list(
+            (mid_sentence(service.name) for service in case.services), language
         ),
-        "has_gap": any(gap.missed_minutes for gap in windows),
+        "has_gap": any(gap.missed_minutes for gap in report.counted),
         "gap_lines": report_lines(report),
-        "missed_table": missed_services_table(report, language, child=child_name),
+        "missed_table": missed_services_table(report),
         "owed_minutes": number(rounded(report.owed_minutes)) if report.owed_minutes else "",
         "absent_minutes": report.student_absent_minutes,
         "missed_minutes": number(rounded(report.missed_minutes)),
@@ -469,7 +439,7 @@ def _context(case: Case, report: GapReport, today: dt.date, info: LetterInfo) ->
             )
             for incident in sorted(case.incidents, key=_by_date)
         ],
-        "earlier_dates": _and_list((long_date(sent.date, language) for sent in earlier), language),
+        "earlier_dates": and_list((long_date(sent.date, language) for sent in earlier), language),
         "earlier_count": len(earlier),
         "iep_team_a": text("team.a_texas" if case.state == TEXAS else "team.a", language),
         "last_reply": long_date(replies[-1].date, language) if replies else "",
@@ -501,11 +471,44 @@ def _context(case: Case, report: GapReport, today: dt.date, info: LetterInfo) ->
     }
 
 
+def reference_line(case: Case) -> str:
+    """Re: Leo Torres, date of birth March 4, 2017, grade 3, Travis Elementary School."""
+    language = case.language
+    child = case.child
+    parts = [child.name or _blank(text("blank.child_name", language))]
+    if child.birth_date:
+        parts.append(
+            text("reference.birth_date", language, date=long_date(child.birth_date, language))
+        )
+    if child.grade:
+        parts.append(text("reference.grade", language, grade=child.grade))
+    if child.school:
+        parts.append(child.school)
+    if child.student_id:
+        parts.append(text("reference.student_id", language, id=child.student_id))
+    return text("reference.line", language, parts=", ".join(parts))
+
+
+def salutation(name: str, language: str = "en") -> str:
+    """How a letter greets a person: "Ms. Kim" for "Ms. Rachel Kim"; a name without a title
+    stays whole."""
+    words = name.split()
+    titles = {title.casefold() for title in text("salutation.titles", language).split("|")}
+    if len(words) > 2 and words[0].casefold().rstrip(".") + "." in titles | {
+        title.rstrip(".") + "." for title in titles
+    }:
+        return f"{words[0]} {words[-1]}"
+    return name
+
+
+def _person_line(person: Person, role: str, language: str) -> str:
+    """Ms. Rachel Kim, case manager; Dr. Thomas Reyes, Director of Special Education."""
+    what = text("role.case_manager", language) if role == "case_manager" else person.title
+    return f"{person.name}, {what}" if what else person.name
+
+
 def _one_year(case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
     """The dates the complaint alleges, for its sentence on the one-year limit (300.153(c))."""
-    # Imported here: builder.complaint reads this module's tables.
-    from builder.complaint import one_year_before, one_year_check
-
     language = case.language
     check = one_year_check(case, today=today, report=report)
     if check.oldest is None or check.newest is None or check.all_too_old:
@@ -568,7 +571,8 @@ def environment(language: str) -> jinja2.Environment:
     )
     letters.filters["blank"] = lambda value, label: value or _blank(label)
     letters.filters["long_date"] = lambda day: long_date(day, language)
-    letters.filters["mid_sentence"] = _mid_sentence
+    letters.filters["mid_sentence"] = mid_sentence
+    letters.filters["salute"] = lambda name: salutation(name, language)
     return letters
 
 
@@ -592,6 +596,8 @@ def _contact(case: Case, role: str) -> Person:
         return contacts.case_manager
     if role == "director":
         return contacts.director
+    if role == "principal":
+        return contacts.principal
     if role == "district":
         # Who gets the state complaint's copy (34 CFR 300.153(d)): the director, else the district.
         if contacts.director.name:
@@ -618,29 +624,6 @@ def _has(case: Case, path: str) -> bool:
     return bool(value)
 
 
-def _log(gap: ServiceGap) -> list[LogEntry]:
-    return sorted(gap.service.log or (), key=lambda entry: entry.date)
-
-
 def _by_date(item: Any) -> dt.date:
     day: dt.date = item.date
     return day
-
-
-def _month(day: dt.date, language: str) -> str:
-    return text("month.names", language).split("|")[day.month - 1]
-
-
-def _and_list(items: Iterable[str], language: str, *, separator: str = ", ") -> str:
-    """a, b and c (the list's own words, joined the way the language joins them)."""
-    words = [item for item in items if item]
-    if len(words) < 2:
-        return "".join(words)
-    return text("list.and", language, head=separator.join(words[:-1]), last=words[-1])
-
-
-def _mid_sentence(name: str) -> str:
-    """'Speech-language therapy' reads 'speech-language therapy' mid-sentence; 'OT' stays."""
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from builder.case import Case
 from builder.gap import GapReport, compute_gap, rounded
-from builder.i18n import long_date, number, text
+from builder.gap_words import sentences
+from builder.i18n import long_date, mid_sentence, number, text
 from builder.letters import missed_services_table
 from builder.service_line import describe_service
-
-__all__ = ["GoalProgress", "MeetingSheet", "meeting_sheet"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +36,8 @@ class MeetingSheet:
     services: tuple[str, ...]
     summary: tuple[str, ...]  # the gap sentences, one per service
     missed_table: str
+    # What the child lost (skills, progress on goals), in the parent's words, beside the minutes.
+    impact: str
     questions: tuple[str, ...]
     goals: tuple[GoalProgress, ...]
     language: str = "en"
@@ -57,6 +58,7 @@ class MeetingSheet:
         section("sheet.heading_summary", list(self.summary))
         if self.missed_table:
             parts.append(f"{text('sheet.heading_missed', language)}\n\n{self.missed_table}")
+            section("sheet.heading_impact", [self.impact or text("sheet.impact_hint", language)])
         section(
             "sheet.heading_questions",
             [f"{index}. {question}" for index, question in enumerate(self.questions, 1)],
@@ -88,8 +90,9 @@ def meeting_sheet(case: Case, *, today: dt.date, report: GapReport | None = None
             else ""
         ),
         services=tuple(describe_service(service, language) for service in case.services),
-        summary=report.sentences,
-        missed_table=missed_services_table(report, language, child=child),
+        summary=sentences(report),
+        missed_table=missed_services_table(report),
+        impact=case.compensatory.impact,
         questions=_questions(case, report, language),
         goals=tuple(
             GoalProgress(
@@ -113,7 +116,7 @@ def meeting_sheet(case: Case, *, today: dt.date, report: GapReport | None = None
 def _questions(case: Case, report: GapReport, language: str) -> tuple[str, ...]:
     questions: list[str] = []
     for service in case.services:
-        name = _mid_sentence(service.name)
+        name = mid_sentence(service.name)
         questions.append(text("sheet.q_sessions", language, service=name))
         questions.append(text("sheet.q_who", language, service=name))
     if not case.services:
@@ -135,9 +138,3 @@ def _meeting_day(case: Case, today: dt.date) -> dt.date | None:
     if held and held >= today:
         return held
     return None
-
-
-def _mid_sentence(name: str) -> str:
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        return name[0].lower() + name[1:]
-    return name

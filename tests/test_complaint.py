@@ -54,7 +54,6 @@ def test_an_empty_case_lacks_every_element_of_300_153_b() -> None:
         ({"state": None}, "Your state: choose it"),
         ({"state": "ZZ"}, 'no state education agency on file for "ZZ"'),
         ({"contacts.district": None}, "(b)(1)): name the school district"),
-        ({"complaint.signature": None}, "Your signature (34 CFR 300.153(b)(3))"),
         ({"parent.name": None}, "Your name (34 CFR 300.153(b)(3))"),
         ({"child.name": None}, "Your child's name (34 CFR 300.153(b)(4)(i))"),
         ({"child.address": None}, "Your child's home address (34 CFR 300.153(b)(4)(i))"),
@@ -141,12 +140,18 @@ def test_the_one_year_check_finds_the_oldest_and_newest_dates() -> None:
 def test_dates_older_than_one_year_are_warned_about() -> None:
     today = dt.date(2027, 10, 10)
     check = one_year_check(realistic(), today=today)
+    # The count's period (in part), the weeks that fell short, the days without service.
     assert [item.start for item in check.too_old] == [
         dt.date(2026, 9, 14),
+        dt.date(2026, 9, 21),
         dt.date(2026, 9, 24),
+        dt.date(2026, 10, 5),
         dt.date(2026, 10, 6),
         dt.date(2026, 10, 8),
     ]
+    assert "September 21, 2026 to September 25, 2026: speech-language therapy, 1 of 2" in (
+        check.warning
+    )
     assert "reach back only to October 10, 2026" in check.warning
     assert "September 24, 2026: speech-language therapy, no session" in check.warning
     assert "(the days before October 10, 2026)" in check.warning  # the count's period, in part

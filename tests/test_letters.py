@@ -13,10 +13,9 @@ import pytest
 from builder.case import Case, case_to_dict, load_case, read_case
 from builder.case import DateRange as Range
 from builder.gap import compute_gap
-from builder.i18n import messages
+from builder.i18n import dates_text, messages
 from builder.letters import (
     catalogue,
-    dates_text,
     history,
     letter_info,
     mailto_url,
@@ -206,8 +205,11 @@ def test_the_realistic_case_is_a_valid_case_file_and_round_trips() -> None:
 def test_the_director_letter_goes_to_the_director_with_a_copy_to_the_case_manager() -> None:
     letter = render_letter("director-escalation", realistic(), today=GOLDEN_TODAY)
     assert letter.to.name == "Dr. Thomas Reyes"
-    assert [person.name for person in letter.cc] == ["Ms. Rachel Kim"]
-    assert letter.body.rstrip().endswith("cc: Ms. Rachel Kim, case manager")
+    # The case manager, and the principal the parent chose to copy on the later letters.
+    assert [person.name for person in letter.cc] == ["Ms. Rachel Kim", "Mr. David Chen"]
+    assert letter.body.rstrip().endswith(
+        "cc: Ms. Rachel Kim, case manager; Mr. David Chen, Principal"
+    )
     url = mailto_url(letter)
     assert url is None or "cc=rkim%40valleyusd.example.org" in url or "cc=rkim@" in url
 
@@ -232,7 +234,7 @@ def test_the_conversation_summary_goes_to_the_person_spoken_with() -> None:
     document["conversations"][0]["with"] = "Ms. Priya Shah"
     letter = render_letter("conversation-confirmation", load_case(document), today=GOLDEN_TODAY)
     assert letter.to.name == "Ms. Priya Shah"
-    assert "Dear Ms. Priya Shah," in letter.body
+    assert "Dear Ms. Shah," in letter.body
 
 
 # -- state rules: California cites its statutes, other states make no day claims --------------
@@ -308,11 +310,11 @@ def test_the_make_up_request_has_the_table_of_missed_services() -> None:
         "- Dates without service: September 24; October 6, 8 and 13; November 3, 5 and 19" in body
     )
     assert "- Partial sessions: October 22 (15 of 30 minutes)" in body
-    assert "- Minutes owed: 285" in body
-    assert "- Minutes owed: 120" in body
-    assert "Total minutes owed: 405" in body
-    assert "not recorded by date" in body  # the occupational therapy count
-    assert "Missed while Daniel Alvarez was absent, not counted as owed: October 20" in body
+    assert "- Not provided, not counting Daniel Alvarez's absences: 285 minutes" in body
+    assert "- Not provided, not counting Daniel Alvarez's absences: 120 minutes" in body
+    assert "In all, not provided, not counting Daniel Alvarez's absences: 405 minutes" in body
+    assert "Dates without service: not known by date" in body  # the occupational therapy count
+    assert "Missed while Daniel Alvarez was absent (shown apart): October 20" in body
     assert "I propose this schedule: One extra 30-minute" in body
     assert "in addition to the regular sessions" in body
 
@@ -323,7 +325,7 @@ def test_the_director_letter_lists_what_happened_by_date() -> None:
     assert "- October 28, 2026: reply from Ms. Rachel Kim:" in body
     assert "- November 12, 2026: IEP team meeting. We agreed that:\n  - A substitute" in body
     assert "Ms. Rachel Kim let me know on the phone that the school will not provide" in body
-    assert "make up the 405 minutes" in body
+    assert "how the 405 minutes that were not provided" in body
 
 
 def test_the_prior_written_notice_request_lists_the_elements_of_300_503_b() -> None:
@@ -355,7 +357,10 @@ def test_the_state_complaint_carries_every_element_of_300_153_b() -> None:
     assert "Signature: Maria Alvarez" in body
     assert "Address: 1420 Orchard Lane" in body and "Phone: (559) 555-0142" in body
     # (4)(i) the child's name and address of residence; (ii) the school
-    assert "Name: Daniel Alvarez\nAddress of residence: 1420 Orchard Lane" in body
+    assert (
+        "Name: Daniel Alvarez\nDate of birth: March 14, 2018\nGrade: 3\n"
+        "Address of residence: 1420 Orchard Lane"
+    ) in body
     assert "School: Jefferson Elementary School" in body
     # (4)(v) a proposed resolution
     assert "4. Proposed resolution\n\nThat the district provide the missed minutes" in body
@@ -443,7 +448,8 @@ def test_check_says_what_each_letter_lacks_in_plain_words() -> None:
     assert "Follow-up when nothing changed (follow-up): still needs\n" in out
     assert "  - the dates of the letters you have already sent" in out
     assert "State complaint (state-complaint): not ready to file yet" in out
-    assert "Your signature (34 CFR 300.153(b)(3))" in out
+    # No state in this case: the complaint is signed by hand.
+    assert "Print the complaint and sign it by hand before you send it" in out
     assert "One-year limit (34 CFR 300.153(c)):" in out
     assert "receives your complaint" in out
     assert "contacts.director" not in out
@@ -505,10 +511,11 @@ def test_the_state_complaint_states_its_dates_against_the_one_year_limit() -> No
     body = render_letter("state-complaint", realistic(), today=GOLDEN_TODAY).body
     assert (
         "The violations described above occurred between September 14, 2026 and November 20, "
-        "2026, within one year of the date of this complaint (34 CFR 300.153(c))." in body
+        "2026, less than one year before the date of this letter. The year is counted back from "
+        "the day the state receives the complaint (34 CFR 300.153(c))." in body
     )
     later = render_letter("state-complaint", realistic(), today=dt.date(2027, 10, 10)).body
-    assert "that occurred between October 10, 2026 and November 20, 2026, within one year" in later
-    assert "The earlier dates are given as background." in later
+    assert "that occurred between October 10, 2026 and November 20, 2026, less than one" in later
+    assert "the earlier dates are given as background." in later
     too_late = render_letter("state-complaint", realistic(), today=dt.date(2028, 1, 4)).body
     assert "300.153(c)" not in too_late

@@ -15,8 +15,8 @@ def test_the_sheet_asks_the_pointed_questions() -> None:
         "How many sessions of occupational therapy have been provided since the IEP began?",
         "Who provides occupational therapy, and on which days and at what times?",
         "May I see the service logs for each service?",
-        "What is the plan to make up the 405 minutes owed: who will provide the sessions, when, "
-        "and by what date?",
+        "The 405 minutes not provided (not counting absences): how will the team decide what is "
+        "made up, who will provide the sessions, when, and by what date?",
         "What does the progress data show for each goal?",
     )
 
@@ -28,7 +28,10 @@ def test_the_sheet_carries_the_services_the_numbers_and_the_missed_table() -> No
     )
     assert "315 minutes were not provided" in sheet.summary[0]
     assert "- Dates without service: September 24; October 6, 8 and 13" in sheet.missed_table
-    assert "Total minutes owed: 405" in sheet.missed_table
+    assert (
+        "In all, not provided, not counting Daniel Alvarez's absences: 405 minutes"
+        in sheet.missed_table
+    )
 
 
 def test_the_sheet_lists_each_goal_with_its_progress_notes() -> None:
