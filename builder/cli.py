@@ -7,7 +7,9 @@ stderr, never a traceback).
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
+import io
 import json
 import sys
 from collections.abc import Sequence
@@ -22,6 +24,7 @@ from builder.i18n import text
 from builder.jurisdictions import get_state
 from builder.letters import catalogue, letter_info, missing_in_words, render_letter
 from builder.meeting_sheet import meeting_sheet
+from builder.summary import header, summary_rows
 from builder.timeline import timeline, to_ics
 
 USAGE_ERROR = 2
@@ -95,6 +98,17 @@ def _parser() -> argparse.ArgumentParser:
     dates.add_argument("--date", type=_date, help="today's date, YYYY-MM-DD (default today)")
     dates.add_argument("--ics", action="store_true", help="print a calendar file (.ics) instead")
     dates.set_defaults(command=_timeline)
+
+    summary = commands.add_parser(
+        "summary",
+        help="one CSV row per family and service, from case files or folders of them",
+    )
+    summary.add_argument("paths", nargs="+", metavar="PATH", help="case files, or folders of them")
+    summary.add_argument(
+        "--check", action="store_true", help="add each family's next letter and what it needs"
+    )
+    summary.add_argument("--date", type=_date, help="today's date, YYYY-MM-DD (default today)")
+    summary.set_defaults(command=_summary, case=None)
 
     sheet = commands.add_parser("meeting-sheet", help="the printable sheet for the IEP meeting")
     sheet.add_argument("case", help="the case file (JSON)")
@@ -220,6 +234,46 @@ def _timeline(args: argparse.Namespace) -> str:
         + (f"\n            {event.note}" if event.note else "")
         for event in events
     )
+
+
+def _summary(args: argparse.Namespace) -> str:
+    """The CSV on stdout; each file that cannot be read is one line on stderr, and the rest run.
+    Exit status 2 when any file could not be read (the rows of the others are still printed)."""
+    today = args.date or dt.date.today()
+    files = _case_files(args.paths)
+    if not files:
+        raise _UsageError(f"no case files (.json) in {', '.join(args.paths)}")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(header(check=args.check))
+    failures = 0
+    for path in files:
+        try:
+            case = _read(str(path))
+        except (CaseError, _UsageError) as error:
+            failures += 1
+            reason = "; ".join(map(str, error.problems)) if isinstance(error, CaseError) else error
+            print(f"error: {path}: {reason}", file=sys.stderr)
+            continue
+        writer.writerows(summary_rows(case, file=str(path), today=today, check=args.check))
+    if failures:
+        sys.stdout.write(out.getvalue())
+        raise _UsageError(
+            f"{failures} of {len(files)} case files could not be read; the summary has the others"
+        )
+    return out.getvalue()
+
+
+def _case_files(paths: Sequence[str]) -> list[Path]:
+    """The case files named, and those in the folders named (their .json files, in order)."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found += sorted(path.rglob("*.json"))
+        else:
+            found.append(path)
+    return found
 
 
 def _meeting_sheet(args: argparse.Namespace) -> str:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -78,3 +79,55 @@ def test_meeting_sheet_prints_the_questions_and_the_missed_minutes() -> None:
     assert sheet.returncode == 0
     assert sheet.stdout.startswith("Meeting sheet: Daniel Alvarez's IEP")
     assert "Questions to ask" in sheet.stdout
+
+
+# -- summary: one row per family and service, for advocates -------------------------------------
+
+
+def test_the_summary_has_a_row_per_family_and_service(tmp_path: Path) -> None:
+    result = run_cli("summary", str(CASES), str(EXAMPLE_CASE), "--date", "2026-11-23", "--check")
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.reader(result.stdout.splitlines()))
+    header, *families = rows
+    assert header[:3] == ["File", "Child", "School"] and header[-2:] == [
+        "Next letter",
+        "It still needs",
+    ]
+    column = {name: index for index, name in enumerate(header)}
+    by_service = {(row[column["Child"]], row[column["Service"]]): row for row in families}
+    assert len(families) == 6  # example 1, semester 3, the site's example 2
+    sam = by_service[("Sam Rivera", "Speech-language therapy")]
+    assert sam[column["Sessions called for"]] == "6"
+    assert sam[column["Minutes not provided (school side)"]] == "120"
+    assert sam[column["Next letter"]] == "case-manager-note"
+    daniel = by_service[("Daniel Alvarez", "Speech-language therapy")]
+    assert daniel[column["Letters sent"]] == "2"
+    assert daniel[column["Last letter sent"]] == "follow-up 2026-10-26"
+    assert daniel[column["Next letter"]] == "meeting-request"
+    assert daniel[column["It still needs"]] == ""  # its meeting times are in the case
+    assert daniel[column["Next date"]] >= "2026-11-23"
+
+
+def test_a_bad_file_is_one_line_on_stderr_and_the_rest_still_run(tmp_path: Path) -> None:
+    folder = tmp_path / "families"
+    folder.mkdir()
+    (folder / "a-good.json").write_text((CASES / "example.json").read_text())
+    (folder / "b-bad.json").write_text("not a case file")
+    (folder / "c-half.json").write_text('{"version": 1, "services": [{"minutes": "x"}]}')
+    result = run_cli("summary", str(folder), "--date", "2026-11-23")
+    assert result.returncode == 2
+    errors = result.stderr.splitlines()
+    assert [line.split(": ")[1] for line in errors[:2]] == [
+        str(folder / "b-bad.json"),
+        str(folder / "c-half.json"),
+    ]
+    assert errors[-1] == "error: 2 of 3 case files could not be read; the summary has the others"
+    assert "Traceback" not in result.stderr
+    rows = list(csv.reader(result.stdout.splitlines()))
+    assert len(rows) == 2 and rows[1][1] == "Sam Rivera"
+
+
+def test_a_folder_without_case_files_is_said(tmp_path: Path) -> None:
+    result = run_cli("summary", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"error: no case files (.json) in {tmp_path}"
