@@ -10,15 +10,18 @@ One `Session` lives as long as the tab: it keeps the case document in memory (th
 case file holds) while the reader moves between pages. Each typed value is written into the
 document at the field's path and read back through the core (`read_case`). Nothing typed is
 lost: an invalid value stays in its field and in the document; only the core's reading of it is
-set aside, and its problem is shown beside the field. Storage is written only after the reader
-ticks "Remember on this device".
+set aside, and its problem is shown beside the field.
+
+Storage: the document is kept in the tab's session storage with every change, so a reload, or a
+tab the phone discarded and brought back, keeps what was typed; the browser erases it when the
+tab is closed. Local storage, which outlives the tab, is written only after the reader ticks
+"Remember on this device".
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -33,24 +36,28 @@ from builder.form_document import (
     without_blanks,
 )
 from builder.gap import GapReport, Schedule, compute_gap
+from builder.gap_words import field_alerts
 from builder.i18n import text
-from builder.letters import mailto_url, render_letter
+from builder.letters import blanks, mailto_url, render_letter
 from builder.meeting_sheet import meeting_sheet
 from builder.widgets import (
+    blanks_note,
     example_case,
     letter_download_href,
     letter_ready,
     render_form,
     render_gap_results,
+    render_headline,
     render_letter_widget,
     render_readiness,
     render_state_summary,
     render_timeline,
 )
 
-STORAGE_KEY = "iep-follow-through:case:v1"
+STORAGE_KEY = "iep-follow-through:case:v1"  # local storage, once the reader opts in
 DAMAGED_KEY = "iep-follow-through:case:v1:damaged"
-SERVICE_NAME = re.compile(r"services\.[0-9]+\.name")
+TAB_KEY = "iep-follow-through:tab:v1"  # session storage: this tab only, until it is closed
+LOCAL, SESSION = "local", "session"
 # A real case file or log is tens of kilobytes; a file this big is refused before it is read, since
 # reading and parsing it would keep Python busy for seconds.
 MAX_FILE_MB = 2
@@ -95,15 +102,19 @@ class Session:
         self.kept_services: KeptServices = {}
         # The long lists the reader asked to see whole (the forms show a long list's last rows).
         self.shown_whole: set[str] = set()
+        # The case just forgotten, kept in memory for Undo until the reader does anything else.
+        self.forgotten: tuple[dict[str, Any], bool] | None = None
 
     def handle(self, message: dict[str, Any]) -> dict[str, Any]:
         """Apply what the reader did; what the page should show now."""
         answer = Answer(page=Page.from_message(message.get("page", {})))
         today = dt.date.fromisoformat(str(message["today"]))
         was_touched = self.touched
+        action = str(message.get("action", "fields"))
+        if action not in ("undo-forget", "mount") and (message.get("fields") or action != "fields"):
+            self.forgotten = None  # Undo lasts until the reader does something else
         for path, value in message.get("fields", []):
             self.set_field(str(path), value, answer)
-        action = str(message.get("action", "fields"))
         if action == "mount":
             self.mount(message, answer, was_touched=was_touched)
         elif action == "add":
@@ -126,6 +137,8 @@ class Session:
             self.set_remember(bool(message["remember"]), answer)
         elif action == "forget":
             self.forget(answer)
+        elif action == "undo-forget":
+            self.undo_forget(answer)
         elif action == "export":
             self.export_case(answer, today)
         elif action == "csv-export":
@@ -137,8 +150,6 @@ class Session:
     def set_field(self, path: str, value: Any, answer: Answer) -> None:
         set_path(self.document, path, value if isinstance(value, bool) else str(value))
         self.touched = answer.changed = True
-        if SERVICE_NAME.fullmatch(path):
-            answer.redraw("calculator")  # its headings name the services
 
     def mount(self, message: dict[str, Any], answer: Answer, *, was_touched: bool) -> None:
         """Bring the tools of the page now shown to life (first load or instant navigation).
@@ -150,23 +161,35 @@ class Session:
         answer.mounted = True
         if not self.started:
             self.started = True
-            saved = message.get("storage", {}).get(STORAGE_KEY)
-            if isinstance(saved, str):
-                self.restore(saved, message.get("fields", []), answer)
+            storage = message.get("storage", {})
+            kept = storage.get(SESSION, {}).get(TAB_KEY)
+            saved = storage.get(LOCAL, {}).get(STORAGE_KEY)
+            if isinstance(kept, str) or isinstance(saved, str):
+                self.restore(kept, saved, message.get("fields", []), answer)
                 return
         if was_touched:
             answer.redraw()  # this page's forms are blank: fill them from the case in memory
         # Otherwise the page's forms already show the case (blank, or what was typed before
         # Python was ready): drawing them again would cost the reader's focus.
 
-    def restore(self, saved: str, typed: list[Any], answer: Answer) -> None:
-        """Load the case this device remembers; what was typed before Python was ready wins."""
-        self.remember = True
-        if self.load(saved, answer, restored=True):
+    def restore(
+        self, kept: str | None, saved: str | None, typed: list[Any], answer: Answer
+    ) -> None:
+        """Load the case this tab kept, else the one this device remembers; what was typed
+        before Python was ready wins."""
+        self.remember = saved is not None
+        source = kept if kept is not None else saved
+        assert source is not None
+        restored = "case.restored_tab" if kept is not None else "case.restored"
+        if self.load(source, answer, restored=restored):
             for path, value in typed:
                 set_path(self.document, str(path), value)
             return
-        answer.storage += [("set", DAMAGED_KEY, saved), ("remove", STORAGE_KEY, None)]
+        answer.storage += [
+            ("set", LOCAL, DAMAGED_KEY, source),
+            ("remove", LOCAL, STORAGE_KEY, None),
+            ("remove", SESSION, TAB_KEY, None),
+        ]
         self.remember = False
         answer.say = text("case.saved_damaged")
 
@@ -215,8 +238,9 @@ class Session:
         kept = "letter.marked_sent" if self.remember else "letter.marked_sent_this_tab"
         answer.messages[uid] = text(kept, remember=remember)
 
-    def load(self, source: str, answer: Answer, *, restored: bool = False) -> bool:
-        """Replace the case with the one in `source`, or explain why not and change nothing."""
+    def load(self, source: str, answer: Answer, *, restored: str = "") -> bool:
+        """Replace the case with the one in `source`, or explain why not and change nothing.
+        `restored` names the message for a case kept on the device, not a file imported."""
         data, unreadable = parse_json(source)
         problems = (unreadable,) if unreadable else read_case(data)[1]
         fatal = [problem for problem in problems if problem.path in ("", "version")]
@@ -233,7 +257,7 @@ class Session:
                 "case.imported_with_problems", count=len(problems), details=_summary(problems)
             )
         else:
-            answer.say = text("case.restored" if restored else "case.imported")
+            answer.say = text(restored or "case.imported")
         return True
 
     def import_csv(self, source: str, index: int, answer: Answer) -> None:
@@ -267,17 +291,34 @@ class Session:
             answer.changed = True  # stored with every change from now on, this one first
             answer.say = text("case.remembered")
         else:
-            answer.storage.append(("remove", STORAGE_KEY, None))
+            answer.storage.append(("remove", LOCAL, STORAGE_KEY, None))
             answer.say = text("case.not_remembered")
 
     def forget(self, answer: Answer) -> None:
-        answer.storage += [("remove", STORAGE_KEY, None), ("remove", DAMAGED_KEY, None)]
+        """Erase the case from the page and the device; Undo can bring it back while the tab
+        stays open and the reader does nothing else."""
+        self.forgotten = (self.document, self.remember) if self.touched else None
+        answer.storage += [
+            ("remove", LOCAL, STORAGE_KEY, None),
+            ("remove", LOCAL, DAMAGED_KEY, None),
+            ("remove", SESSION, TAB_KEY, None),
+        ]
         self.document = {"version": 1}
         self.shown_whole.clear()
         self.touched = self.remember = False
         answer.remember_changed = True
         answer.redraw()
         answer.say = text("case.forgotten")
+        answer.undo = self.forgotten is not None
+
+    def undo_forget(self, answer: Answer) -> None:
+        if self.forgotten is None:
+            return
+        self.document, self.remember = self.forgotten
+        self.forgotten = None
+        self.touched = answer.changed = answer.remember_changed = True
+        answer.redraw()
+        answer.say = text("case.unforgotten")
 
     def export_case(self, answer: Answer, today: dt.date) -> None:
         body = json.dumps(case_to_dict(self.case()), indent=2, ensure_ascii=False) + "\n"
@@ -298,9 +339,16 @@ class Session:
     def respond(self, answer: Answer, today: dt.date) -> dict[str, Any]:
         case, problems = read_case(without_blanks(self.document), self.kept_services)
         shown = case if self.touched else example_case()
-        if answer.changed and self.remember:
-            answer.storage.append(("set", STORAGE_KEY, json.dumps(self.document)))
-        problems_by_path = {problem.path: problem.message for problem in problems}
+        report = compute_gap(shown, self.kept_schedule(shown))
+        if answer.changed:
+            kept = json.dumps(self.document)
+            answer.storage.append(("set", SESSION, TAB_KEY, kept))
+            if self.remember:
+                answer.storage.append(("set", LOCAL, STORAGE_KEY, kept))
+        # What the numbers say about a field (a count below the log's) goes beside it too, after
+        # what is wrong with the value itself.
+        alerts = field_alerts(report) if self.touched else {}
+        problems_by_path = {**alerts, **{problem.path: problem.message for problem in problems}}
         reply: dict[str, Any] = {
             "widgets": answer.widgets,
             "forms": self.forms(answer, problems_by_path),
@@ -310,14 +358,16 @@ class Session:
             "focus": answer.focus,
             "say": answer.say,
             "download": answer.download.__dict__ if answer.download else None,
+            "undo": answer.undo,
         }
         if answer.mounted or answer.remember_changed:
             # Only then: a box the reader just clicked is not unticked by an answer sent before.
             reply["remember"] = self.remember
         if answer.mounted:
-            reply["ready"] = text("widget.ready")
+            # Each kind of tool says what updates as the reader types.
+            reply["ready"] = {"letter": text("widget.ready"), "gap": text("gap.ready")}
             reply["maxFileBytes"] = MAX_FILE_MB * 1_000_000
-        reply.update(self.render(answer.page, shown, today))
+        reply.update(self.render(answer.page, shown, report, today))
         return reply
 
     def forms(self, answer: Answer, problems: dict[str, str]) -> list[dict[str, str]]:
@@ -346,14 +396,14 @@ class Session:
             self.schedule = schedule
         return self.schedule
 
-    def render(self, page: Page, case: Case, today: dt.date) -> dict[str, Any]:
+    def render(self, page: Page, case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
         """Letters, results, timeline, sheet and state summary, each only when it changed."""
-        report = compute_gap(case, self.kept_schedule(case))
         fresh: dict[str, Any] = {
             "notes": {
                 "letter": text("letter.yours_note" if self.touched else "letter.example_note"),
                 "gap": text("gap.yours_note" if self.touched else "gap.example_note"),
-            }
+            },
+            "headline": render_headline(report, yours=self.touched),
         }
         for name in sorted(set(page.letters.values())):
             fresh[f"letter:{name}"] = _letter_view(name, case, today, report)
@@ -400,7 +450,9 @@ class Answer:
     forms_to_redraw: str | None = None  # None: none; "": every form; else one section
     widgets: dict[str, str] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
-    storage: list[tuple[str, str, str | None]] = field(default_factory=list)
+    # What to write to the device: (set | remove, local | session, key, value).
+    storage: list[tuple[str, str, str, str | None]] = field(default_factory=list)
+    undo: bool = False  # the case was just forgotten, and Undo can bring it back
     focus: str | None = None
     say: str | None = None
     download: Download | None = None
@@ -422,6 +474,8 @@ def _letter_view(name: str, case: Case, today: dt.date, report: GapReport) -> di
     return {
         "subject": letter.subject,
         "body": letter.body,
+        "blanks": blanks(letter),
+        "blanksNote": blanks_note(letter),
         "readiness": render_readiness(name, case, today=today, report=report),
         "ready": letter_ready(name, case, today=today, report=report),
         "mailto": mailto_url(letter),

@@ -48,7 +48,7 @@ FIRST_MESSAGE = {
     "today": "2026-01-01",
     "page": {
         "letters": [{"id": "letter", "name": "case-manager-note"}],
-        "gaps": ["calculator"],
+        "gaps": ["gap"],
         "forms": [{"uid": "letter", "section": "facts"}],
         "timeline": True,
         "sheet": True,

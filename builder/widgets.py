@@ -19,16 +19,29 @@ from typing import Any
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup, escape
 
 from builder import templating
 from builder.case import Case, load_case
-from builder.complaint import complaint_problems, one_year_check
+from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.form_document import get_path
 from builder.gap import GapReport, Week, compute_gap, rounded
-from builder.i18n import long_date, messages, month_and_year, number, short_date, years_needed
+from builder.gap_report import Row, rows
+from builder.gap_words import alert_lines, assumption_lines, headline, summary
+from builder.i18n import (
+    hours_text,
+    long_date,
+    messages,
+    month_and_year,
+    number,
+    short_date,
+    years_needed,
+)
 from builder.jurisdictions import get_state, load_states
 from builder.letters import (
+    OTHER_LETTER,
     Letter,
+    blanks,
     catalogue,
     letter_info,
     mailto_url,
@@ -148,6 +161,8 @@ def render_letter_widget(
         uid=uid,
         info=letter_info(name),
         letter=letter,
+        blanks=blanks(letter),
+        blanks_note=blanks_note(letter, language),
         readiness=render_readiness(name, case, today=today, report=report),
         letter_form=render_form(section, document, uid=uid) if section_fieldsets(section) else "",
         mailto=mailto_url(letter),
@@ -155,6 +170,15 @@ def render_letter_widget(
         facts_form=render_case_panel(uid=uid) if with_form else "",
         t=messages(language),
     )
+
+
+def blanks_note(letter: Letter, language: str = "en") -> str:
+    """What a letter still has in [brackets], said beside its Copy and Email buttons."""
+    found = blanks(letter)
+    if not found:
+        return ""
+    listed = "; ".join(f"[{blank}]" for blank in found)
+    return messages(language)["letter.blanks_note"].format(blanks=listed)
 
 
 def render_timeline(case: Case, *, today: dt.date, language: str = "en") -> str:
@@ -188,9 +212,13 @@ def render_readiness(
         if complaint
         else missing_in_words(name, case)
     )
-    one_year = one_year_check(case, today=today, report=report).lines if complaint else ()
+    rules = (
+        (*one_year_check(case, today=today, report=report).lines, signature_rule(case))
+        if complaint
+        else ()
+    )
     return _template("readiness.html.j2").render(
-        complaint=complaint, needs=needs, one_year=one_year, t=messages(language)
+        complaint=complaint, needs=needs, rules=rules, t=messages(language)
     )
 
 
@@ -204,7 +232,6 @@ def render_gap_widget(*, uid: str, with_form: bool, language: str = "en") -> str
     return _template("gap.html.j2").render(
         uid=uid,
         facts_form=render_case_panel(uid=uid) if with_form else "",
-        calculator_form=render_form("calculator", EMPTY_DOCUMENT, uid=uid),
         results=render_gap_results(compute_gap(example_case()), uid=uid, language=language),
         t=messages(language),
     )
@@ -220,8 +247,8 @@ def render_form(
     shown_whole: Collection[str] = (),
     language: str = "en",
 ) -> str:
-    """One part of the form showing what the case document holds: "facts", "calculator", or
-    "letter:NAME" (the facts one letter needs beyond the shared ones).
+    """One part of the form showing what the case document holds: "facts" (what every tool
+    shares), or "letter:NAME" (the facts one letter needs beyond them).
 
     `live` is for the browser: its buttons work at once (the build's wait for Python). A list
     longer than LONG_LIST shows its last rows only, unless its path is in `shown_whole`.
@@ -241,12 +268,36 @@ def render_form(
         return 0 if rows <= LONG_LIST or path in shown_whole else rows - SHOWN_OF_LONG_LIST
 
     def service_name(index: int) -> str:
-        return value(f"services.{index}.name") or t["form.unnamed_service"].format(n=index + 1)
+        return value(f"services.{index}.name") or unnamed(index)
+
+    def unnamed(index: int) -> str:
+        return t["form.unnamed_service"].format(n=index + 1)
+
+    def service_heading(key: str, index: int) -> Markup:
+        """A heading naming a service; the page's script keeps the name as it is typed."""
+        name = Markup('<span data-service-name="{}" data-unnamed="{}">{}</span>').format(
+            index, unnamed(index), service_name(index)
+        )
+        return Markup(escape(t[key]).replace("{name}", name))
+
+    def any_filled(specs: list[dict[str, Any]], prefix: str) -> bool:
+        return any(
+            get_path(document, prefix + spec["path"]) not in (None, "", {}, []) for spec in specs
+        )
+
+    def rows_in(fieldset: dict[str, Any]) -> int:
+        """How many rows a folded group holds (over each service, for the log)."""
+        path = fieldset["repeat"]["path"]
+        if not fieldset.get("each_service"):
+            return count(path, 0)
+        return sum(count(f"services.{index}.{path}", 0) for index in range(count("services", 1)))
 
     def options(kind: str) -> list[tuple[str, str]]:
         """A select's values and labels; the letters' come from their catalogue."""
         if kind == "letters":
-            return list(titles.items())
+            return [*titles.items(), (OTHER_LETTER, t["form.sent.other"])]
+        if kind == "weekdays":
+            return [(day, t[f"form.weekday.{day}"]) for day in form_spec()["options"][kind]]
         return [(option, t[f"form.{kind}.{option}"]) for option in form_spec()["options"][kind]]
 
     return _template("form-section.html.j2").render(
@@ -260,6 +311,9 @@ def render_form(
         count=count,
         first_shown=first_shown,
         service_name=service_name,
+        service_heading=service_heading,
+        any_filled=any_filled,
+        rows_in=rows_in,
         problems=problems or {},
         live=live,
     )
@@ -276,22 +330,33 @@ def section_fieldsets(section: str) -> list[dict[str, Any]]:
 def render_case_panel(
     *, uid: str, document: Mapping[str, Any] = EMPTY_DOCUMENT, language: str = "en"
 ) -> str:
-    """The facts form with the case tools (remember, export, import, forget)."""
+    """The facts form, the numbers' headline, and the case tools (remember, export, import,
+    forget)."""
     return _template("case-panel.html.j2").render(
-        uid=uid, facts_form=render_form("facts", document, uid=uid), t=messages(language)
+        uid=uid,
+        facts_form=render_form("facts", document, uid=uid),
+        headline=render_headline(compute_gap(example_case()), yours=False, language=language),
+        t=messages(language),
     )
+
+
+def render_headline(report: GapReport, *, yours: bool, language: str = "en") -> str:
+    """The numbers in one line, labelled as the reader's own or as the worked example."""
+    label = messages(language)["gap.headline_yours" if yours else "gap.headline_example"]
+    return str(Markup("<strong>{}</strong> {}").format(label, headline(report)))
 
 
 def render_gap_results(report: GapReport, *, uid: str, language: str = "en") -> str:
     """The results part of the calculator: sentence, table, chart and its table, warnings."""
     t = messages(language)
-    rows = [
-        _row(gap.service.name, gap, gap.percent_delivered) for gap in report.services if gap.window
-    ]
-    if len(rows) > 1:
-        rows.append({**_row(t["gap.total"], report, report.percent_delivered), "total": True})
     return _template("gap-results.html.j2").render(
-        uid=uid, report=report, rows=rows, weeks_part=_weeks_part(report.weeks, uid, language), t=t
+        uid=uid,
+        sentence=summary(report),
+        rows=[_row(row, language) for row in rows(report)],
+        warnings=alert_lines(report),
+        assumptions=assumption_lines(report),
+        weeks_part=_weeks_part(report.weeks, uid, language),
+        t=t,
     )
 
 
@@ -316,16 +381,20 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
     return _template("gap-weeks.html.j2").render(uid=uid, weeks=rows, chart=chart, t=t)
 
 
-def _row(name: str, result: Any, percent: int | None) -> dict[str, Any]:
+def _row(row: Row, language: str) -> dict[str, Any]:
+    result = row.result
+    percent = result.percent_delivered
     return {
-        "name": name,
+        "name": row.label,
         "expected": number(rounded(result.expected_minutes)),
         "delivered": number(result.delivered_minutes),
         "missed": number(rounded(result.missed_minutes)),
         "absent": number(result.student_absent_minutes),
+        "made_up": number(result.made_up_minutes) if result.made_up_minutes else "",
         "owed": number(rounded(result.owed_minutes)),
+        "owed_hours": hours_text(rounded(result.owed_minutes), language),
         "percent": "" if percent is None else f"{percent}%",
-        "total": False,
+        "total": row.total,
     }
 
 

@@ -70,6 +70,10 @@ class EnginePage(ABC):
     def type(self, text: str) -> None:
         """Type `text` key by key into the focused field, as a keyboard does."""
 
+    @abstractmethod
+    def resize(self, width: int, height: int) -> None:
+        """Show the page at a size, in CSS pixels (a phone's: 390 by 844)."""
+
     def wait_for(self, expression: str, timeout_s: float = ANSWER_TIMEOUT_S) -> Any:
         """The first true value of `expression`, asked every 50 ms."""
         deadline = time.monotonic() + timeout_s
@@ -142,6 +146,10 @@ class FirefoxPage(EnginePage):
     def type(self, text: str) -> None:
         self.send("input.performActions", {"context": self.context, "actions": _key_actions(text)})
 
+    def resize(self, width: int, height: int) -> None:
+        viewport = {"width": width, "height": height}
+        self.send("browsingContext.setViewport", {"context": self.context, "viewport": viewport})
+
 
 class WebKitPage(EnginePage):
     """A tab of WebKitGTK's MiniBrowser, over classic WebDriver (HTTP)."""
@@ -186,6 +194,10 @@ class WebKitPage(EnginePage):
     def type(self, text: str) -> None:
         self._call("POST", f"{self._session}/actions", {"actions": _key_actions(text)})
         self._call("DELETE", f"{self._session}/actions")
+
+    def resize(self, width: int, height: int) -> None:
+        # Classic WebDriver sizes the window; the page gets what its frame leaves.
+        self._call("POST", f"{self._session}/window/rect", {"width": width, "height": height})
 
 
 @contextmanager

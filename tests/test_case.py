@@ -17,6 +17,7 @@ from builder.case import (
     case_to_dict,
     load_case,
     loads_case,
+    parse_json,
     read_case,
 )
 from builder.i18n import text
@@ -244,3 +245,39 @@ def test_the_reader_reports_missing_exactly_the_fields_the_schema_requires(
     found: SchemaObject,
 ) -> None:
     assert reported_missing(found) == found.required
+
+
+def test_a_negative_number_is_told_its_range_not_that_it_is_not_a_number() -> None:
+    document = {"version": 1, "services": [{"name": "Speech", "minutes": "-5", "per": "week"}]}
+    _, problems = read_case(document)
+    assert [(problem.path, problem.message) for problem in problems] == [
+        ("services.0.minutes", "Enter a number from 1 to 10,000.")
+    ]
+    counted = {
+        "version": 1,
+        "services": [
+            {
+                "name": "Speech",
+                "minutes": 30,
+                "per": "week",
+                "times": 2,
+                "received": {"sessions": "-1"},
+            }
+        ],
+    }
+    assert [problem.message for problem in read_case(counted)[1]] == [
+        "Enter a number of 0 or more."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("source", "said"),
+    [
+        ("%PDF-1.7 binary", "This is not a case file from this site: it could not be read."),
+        ('{"version": 1,\n"child": {"name": "Mia"\n', "damaged near line 3"),
+    ],
+)
+def test_a_file_that_cannot_be_read_is_said_in_plain_words(source: str, said: str) -> None:
+    _, problem = parse_json(source)
+    assert problem is not None and said in problem.message
+    assert "JSON" not in problem.message and "column" not in problem.message

@@ -120,6 +120,8 @@ def test_the_ladder_with_the_keyboard_alone(browser: Any, site: BuiltSite) -> No
         assert page.locator('[data-path="period.start"]').first.input_value() == "2026-10-05"
         assert page.locator('[data-path="services.0.per"]').first.input_value() == "week"
 
+        tab_to(page, '[id$="-log-group"] > summary')  # the folded log opens from the keyboard
+        page.keyboard.press("Enter")
         tab_to(page, '[data-action="add"][data-list="services.0.log"]')
         page.keyboard.press("Enter")
         settled(page)
@@ -141,6 +143,9 @@ def test_the_ladder_with_the_keyboard_alone(browser: Any, site: BuiltSite) -> No
 
         letter = page.locator('[data-widget="letter"]').first
         tab_to(page, '[data-widget="letter"] [data-action="copy"]')
+        page.keyboard.press("Enter")
+        # The school's name is still a blank: Copy asks first, and its Yes has the focus.
+        assert page.evaluate("document.activeElement.dataset.action") == "anyway"
         page.keyboard.press("Enter")
         message = letter.locator('[data-role="message"]')
         page.wait_for_function("el => el.textContent !== ''", arg=message.element_handle())

@@ -19,11 +19,15 @@ docs/privacy.md says the same to readers:
 - python.js keeps one snapshot of Python with our code imported, in the cache
   `python-snapshots-iep-follow-through`, so a later visit starts sooner: it must be the one entry
   there, at its version's address, and hold none of the text the walk typed (test_snapshot.py
-  proves the same for text typed before Python was live).
+  proves the same for text typed before Python was live);
+- the case being typed is kept in the tab's session storage, under one key, so a reload or a tab
+  the phone discarded keeps it; the browser erases it when the tab closes: it must be that one key,
+  holding the case document (a version 1 case) and nothing else.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from pathlib import Path
@@ -32,12 +36,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from builder.session import STORAGE_KEY, TAB_KEY
 from tests.conftest import EXAMPLE_CASE, BuiltSite
 from tests.site import new_context
 from tests.test_browser import ALL_READY, BOOT_TIMEOUT_MS, follow_link, settled
 from tests.test_snapshot import HOLDS, KEPT, SNAPSHOTS, snapshot_address
 
-STORAGE_KEY = "iep-follow-through:case:v1"
 # Records every Content-Security-Policy violation, from the first byte of each full page load.
 CSP_VIOLATIONS = """
 window.cspViolations = [];
@@ -122,11 +126,16 @@ def _fields(page: Any) -> list[dict[str, str]]:
 
 def _use_every_tool(page: Any, used: set[str], tmp_path: Path) -> None:
     """Type into every field, add a row to every list, and press what a reader presses."""
+    unfold = "document.querySelectorAll('.md-content details').forEach(d => d.open = true)"
+    page.evaluate(unfold)  # every folded group of facts, as a reader opens them
     for list_path in page.evaluate(
         """() => [...document.querySelectorAll('[data-action="add"]')]
             .filter(button => button.checkVisibility()).map(button => button.dataset.list)"""
     ):
+        page.evaluate(unfold)  # adding a row redraws the form, its empty groups folded
         page.locator(f'[data-action="add"][data-list="{list_path}"]:visible').first.click()
+        settled(page)
+    page.evaluate(unfold)
     for field in _fields(page):
         locator = page.locator(f'[data-path="{field["path"]}"]:visible').first
         if field["kind"] == "checkbox":
@@ -172,7 +181,11 @@ def _storage_written(page: Any, site: BuiltSite, version: str) -> list[str]:
     found = page.evaluate(STORAGE)
     written = [f"cookie {cookie['name']}" for cookie in page.context.cookies()]
     written += [f"localStorage {key}" for key in found["local"]]
-    written += [f"sessionStorage {key}" for key in found["session"]]
+    written += [f"sessionStorage {key}" for key in found["session"] if key != TAB_KEY]
+    if TAB_KEY in found["session"]:
+        kept = json.loads(page.evaluate("key => sessionStorage.getItem(key)", TAB_KEY))
+        if not (isinstance(kept, dict) and kept.get("version") == 1):
+            written.append(f"sessionStorage {TAB_KEY}: not the case document")
     written += [
         f"IndexedDB {name}: {records} records" for name, records in found["databases"].items()
     ]
@@ -258,7 +271,8 @@ def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
         f"{len(off_origin)} of {len(requests)} ({len(from_worker)} from the service worker)"
     )
     trust_report["storage before opt-in"] = (
-        f"{len(stored)} (offline cache: site files only; Python's snapshot: nothing typed)"
+        f"{len(stored)} (offline cache: site files only; Python's snapshot: nothing typed; "
+        "the tab's session storage: the case only)"
     )
     assert used >= {"import", "csv-import", "export", "csv-export", "choose-letter"}
     assert from_worker, "the service worker's requests are watched too"
@@ -271,7 +285,9 @@ def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
     page.locator('[data-action="remember"]').first.check()
     settled(page)
     assert page.evaluate("Object.keys(localStorage)") == [STORAGE_KEY], "the case, and only it"
-    page.locator('[data-action="forget"]').first.click()
+    page.locator('[data-action="ask-forget"]').first.click()
+    page.locator('[data-role="forget-confirm"] [data-action="forget"]').first.click()
     settled(page)
     assert page.evaluate("localStorage.length") == 0
+    assert page.evaluate("sessionStorage.length") == 0
     context.close()

@@ -19,6 +19,8 @@ from builder.widgets import (
     CHART_HEIGHT,
     CHART_WIDTH,
     render_gap_results,
+    render_headline,
+    render_letter_widget,
 )
 from tests.conftest import EXAMPLE_CASE
 
@@ -107,3 +109,36 @@ def test_received_bars_and_their_key_need_every_service_logged() -> None:
     logged = render_gap_results(compute_gap(load_case(data)), uid="t")
     assert "iep-bar--delivered" in logged and "iep-key--delivered" in logged
     assert "once every service has a dated log" not in logged
+
+
+# -- the results, as the page shows them --------------------------------------------------------
+
+
+def test_two_services_with_one_name_are_told_apart_on_the_page_as_in_the_letters() -> None:
+    case = load_case(
+        {
+            "version": 1,
+            "period": {"start": "2026-09-28", "end": "2026-10-23"},
+            "services": [
+                {"name": "Speech", "minutes": 30, "times": 2, "per": "week", "end": "2026-10-09"},
+                {"name": "Speech", "minutes": 30, "times": 3, "per": "week", "start": "2026-10-12"},
+            ],
+        }
+    )
+    html = render_gap_results(compute_gap(case), uid="t")
+    assert '<th scope="row" role="rowheader">Speech (Sep 28 to Oct 9)</th>' in html
+    assert '<th scope="row" role="rowheader">Speech (Oct 12 to Oct 23)</th>' in html
+
+
+def test_the_headline_says_the_numbers_in_one_line() -> None:
+    report = compute_gap(load_case(json.loads(EXAMPLE_CASE.read_text())))
+    assert render_headline(report, yours=False) == (
+        "<strong>Worked example:</strong> 465 of 900 minutes received (52%). "
+        "Not provided: 435 minutes."
+    )
+    assert render_headline(report, yours=True).startswith("<strong>Your numbers:</strong> ")
+
+
+def test_a_letter_with_blanks_says_which_beside_its_buttons() -> None:
+    html = render_letter_widget("follow-up", uid="t", with_form=False, today=dt.date(2026, 11, 23))
+    assert 'data-role="blanks" hidden' in html, "the worked example has no blanks"

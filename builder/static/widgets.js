@@ -12,15 +12,20 @@
 import { ask, keepSnapshot, startPython, started } from "./python.js";
 
 const READY_TIMEOUT_MS = 90000;
-// The reader's saved case, if they ticked "Remember on this device" (builder/session.py names
-// the keys, under this prefix, and says what to store).
+// Storage under this prefix: the case this tab keeps (session storage), and the one this device
+// remembers once the reader ticks "Remember on this device" (local storage). builder/session.py
+// names the keys and says what to store; this script keeps only what is typed before Python is
+// ready, in the tab's session storage, so a reload then loses nothing either.
 const STORAGE_PREFIX = "iep-follow-through:";
+const TYPED_KEY = `${STORAGE_PREFIX}typed:v1`;
+const AREAS = { local: localStorage, session: sessionStorage };
 const pending = new Map(); // path -> value typed since the last message to Python
 const actions = []; // what the reader did, in order, not yet sent
 let busy = false; // a message is with Python (one at a time, so answers come in order)
 let generation = 0; // counts the pages shown: an answer meant for a page gone is not drawn
 let maxFileBytes = Infinity;
 let failTimer = null;
+let alive = false; // Python has answered the first mount: it keeps what is typed from then on
 
 function letterText(widget) {
   const subject = widget.querySelector('[data-role="subject"]').textContent;
@@ -59,6 +64,28 @@ function printLetter(widget) {
   window.print();
 }
 
+// A letter with [blanks] left is copied or opened in the mail app only once the reader says so.
+function askFirst(widget, action) {
+  const blanks = JSON.parse(widget.dataset.blanks || "[]");
+  if (blanks.length === 0) return false;
+  const panel = widget.querySelector('[data-role="blanks-confirm"]');
+  const listed = blanks.map((blank) => `[${blank}]`).join("; ");
+  const question = action === "copy" ? widget.dataset.confirmCopy : widget.dataset.confirmEmail;
+  panel.querySelector('[data-role="blanks-question"]').textContent = question.replace(
+    "{blanks}",
+    listed,
+  );
+  panel.dataset.pending = action;
+  panel.hidden = false;
+  panel.querySelector('[data-action="anyway"]').focus();
+  return true;
+}
+
+function goAhead(widget, action) {
+  if (action === "copy") copyLetter(widget);
+  else window.location.href = widget.querySelector('[data-action="email"]').href;
+}
+
 // In the capture phase, before Material's instant navigation can follow a disabled mail link.
 document.addEventListener(
   "click",
@@ -67,12 +94,20 @@ document.addEventListener(
     const widget = control && control.closest(".iep-widget");
     if (!widget) return;
     const action = control.dataset.action;
-    if (action === "copy") copyLetter(widget);
-    else if (action === "print") printLetter(widget);
-    else if (action === "email" && control.getAttribute("aria-disabled") === "true") {
+    const panel = widget.querySelector('[data-role="blanks-confirm"]');
+    if (action === "email" && control.getAttribute("aria-disabled") === "true") {
       event.preventDefault();
       event.stopPropagation();
       say(widget, widget.dataset.emailTooLong);
+    } else if ((action === "copy" || action === "email") && askFirst(widget, action)) {
+      event.preventDefault();
+      event.stopPropagation();
+    } else if (action === "copy") copyLetter(widget);
+    else if (action === "print") printLetter(widget);
+    else if (action === "anyway" || action === "fill-first") {
+      panel.hidden = true;
+      if (action === "anyway") goAhead(widget, panel.dataset.pending);
+      else widget.querySelector(`[data-action="${panel.dataset.pending}"]`).focus();
     }
   },
   true,
@@ -150,14 +185,22 @@ function describePage() {
 function message(action) {
   const sent = { ...action, page: describePage(), today: localToday() };
   if (action.action === "mount") {
-    // Every field's value: on the first load, what was typed while Python started.
-    sent.fields = [...document.querySelectorAll("[data-path]")]
+    // Every field's value: on the first load, what was typed while Python started (kept in the
+    // tab too, in case the page reloaded before Python was ready).
+    const typedBefore = JSON.parse(sessionStorage.getItem(TYPED_KEY) || "{}");
+    const onPage = [...document.querySelectorAll("[data-path]")]
       .map((field) => [field.dataset.path, fieldValue(field)])
       .filter(([, value]) => value !== "" && value !== false);
+    sent.fields = Object.entries({ ...typedBefore, ...Object.fromEntries(onPage) });
     sent.storage = Object.fromEntries(
-      Object.keys(localStorage)
-        .filter((key) => key.startsWith(STORAGE_PREFIX))
-        .map((key) => [key, localStorage.getItem(key)]),
+      Object.entries(AREAS).map(([area, storage]) => [
+        area,
+        Object.fromEntries(
+          Object.keys(storage)
+            .filter((key) => key.startsWith(STORAGE_PREFIX) && key !== TYPED_KEY)
+            .map((key) => [key, storage.getItem(key)]),
+        ),
+      ]),
     );
   } else {
     sent.fields = [...pending];
@@ -221,6 +264,14 @@ function replaceKeepingTyped(element, html) {
   template.innerHTML = html;
   const fresh = template.content.firstElementChild;
   const active = element.contains(document.activeElement) ? document.activeElement : null;
+  // A folded group the reader opened or closed stays so (the others open when they have rows).
+  for (const group of element.querySelectorAll("details[id][data-reader-set]")) {
+    const again = fresh.querySelector(`details#${CSS.escape(group.id)}`);
+    if (again) {
+      again.open = group.open;
+      again.dataset.readerSet = "";
+    }
+  }
   element.replaceWith(fresh);
   for (const [path, value] of pending) {
     for (const field of fresh.querySelectorAll(`[data-path="${CSS.escape(path)}"]`)) {
@@ -245,10 +296,13 @@ function replaceKeepingTyped(element, html) {
 
 function comeAlive(answer) {
   clearTimeout(failTimer);
+  alive = true;
+  sessionStorage.removeItem(TYPED_KEY); // Python keeps the case in the tab from now on
   maxFileBytes = answer.maxFileBytes;
   for (const control of document.querySelectorAll("[data-action]")) control.disabled = false;
   for (const widget of document.querySelectorAll(".iep-widget")) {
-    setText(widget.querySelector('[data-role="status"]'), answer.ready);
+    const ready = answer.ready[widget.dataset.widget] || answer.ready.letter;
+    setText(widget.querySelector('[data-role="status"]'), ready);
     widget.dataset.state = "ready";
   }
   document.dispatchEvent(new CustomEvent("iep:ready"));
@@ -260,6 +314,10 @@ function showLetter(widget, view) {
   widget.querySelector('[data-role="actions"]').hidden = !view.ready;
   setText(widget.querySelector('[data-role="subject"]'), view.subject);
   setText(widget.querySelector('[data-role="body"]'), view.body);
+  widget.dataset.blanks = JSON.stringify(view.blanks);
+  const blanks = widget.querySelector('[data-role="blanks"]');
+  setText(blanks, view.blanksNote);
+  blanks.hidden = view.blanks.length === 0;
   const email = widget.querySelector('[data-action="email"]');
   email.setAttribute("href", view.mailto || "#");
   if (view.mailto) email.removeAttribute("aria-disabled");
@@ -271,7 +329,8 @@ function showProblems(problems) {
   for (const error of document.querySelectorAll("[data-error-for]")) {
     const problem = problems[error.dataset.errorFor] || "";
     setText(error, problem);
-    const field = error.parentElement.querySelector("[data-path]");
+    const path = CSS.escape(error.dataset.errorFor);
+    const field = error.parentElement.querySelector(`[data-path="${path}"]`);
     if (!field) continue;
     if (problem) field.setAttribute("aria-invalid", "true");
     else field.removeAttribute("aria-invalid");
@@ -304,6 +363,7 @@ function showOnPage(answer) {
   const regions = [
     ["timeline", '[data-role="timeline"]'],
     ["stateSummary", '[data-role="state-summary"]'],
+    ["headline", '[data-role="headline"]'],
   ];
   for (const [key, selector] of regions) {
     if (!(key in answer)) continue;
@@ -320,6 +380,9 @@ function showOnPage(answer) {
   if (answer.say) {
     const caseMessages = document.querySelectorAll('[data-role="case-message"]');
     for (const region of caseMessages) setText(region, answer.say);
+  }
+  for (const undo of document.querySelectorAll('[data-action="undo-forget"]')) {
+    undo.hidden = !answer.undo;
   }
   if (answer.focus) document.querySelector(answer.focus)?.focus();
 }
@@ -342,9 +405,9 @@ function show(answer, samePage) {
     for (const status of statuses) setText(status, answer.error);
     return;
   }
-  for (const [operation, key, value] of answer.storage) {
-    if (operation === "set") localStorage.setItem(key, value);
-    else localStorage.removeItem(key);
+  for (const [operation, area, key, value] of answer.storage) {
+    if (operation === "set") AREAS[area].setItem(key, value);
+    else AREAS[area].removeItem(key);
   }
   if (answer.download) download(answer.download);
   // An answer to a page that is gone is not drawn: the mount of the new page redraws it all.
@@ -363,6 +426,17 @@ function typed(field) {
     else if (twin.value !== value) twin.value = value;
   }
   pending.set(path, value);
+  if (!alive) {
+    const typedBefore = JSON.parse(sessionStorage.getItem(TYPED_KEY) || "{}");
+    sessionStorage.setItem(TYPED_KEY, JSON.stringify({ ...typedBefore, [path]: value }));
+  }
+  const service = /^services\.(\d+)\.name$/.exec(path);
+  if (service) {
+    // The headings that name this service follow its name as it is typed.
+    for (const name of document.querySelectorAll(`[data-service-name="${service[1]}"]`)) {
+      name.textContent = value.trim() || name.dataset.unnamed;
+    }
+  }
   flush();
 }
 
@@ -391,12 +465,33 @@ document.addEventListener("change", (event) => {
   else if (field.dataset && field.dataset.path) typed(field);
 });
 
+// "Forget this case" asks first, beside the button; Undo brings the case back afterwards.
+function askToForget(control, open) {
+  const panel = document.getElementById(control.getAttribute("aria-controls"));
+  panel.hidden = !open;
+  control.setAttribute("aria-expanded", String(open));
+  if (open) panel.querySelector('[data-action="keep"]').focus();
+}
+
 document.addEventListener("click", (event) => {
+  const summary = event.target.closest(".iep-form details[id] > summary");
+  if (summary) summary.parentElement.dataset.readerSet = "";
   const control = event.target.closest("[data-action]");
   const action = control && control.dataset.action;
-  if (action === "export" || action === "forget" || action === "csv-export") send({ action });
-  else if (action === "add" || action === "show-all") send({ action, list: control.dataset.list });
-  else if (action === "remove") send({ action, item: control.dataset.item });
+  const tools = control && control.closest(".iep-case-tools");
+  const asker = tools && tools.querySelector('[data-action="ask-forget"]');
+  if (action === "ask-forget") askToForget(control, true);
+  else if (action === "keep") {
+    askToForget(asker, false);
+    asker.focus();
+  } else if (action === "forget") {
+    askToForget(asker, false);
+    send({ action });
+  } else if (action === "export" || action === "csv-export" || action === "undo-forget") {
+    send({ action });
+  } else if (action === "add" || action === "show-all") {
+    send({ action, list: control.dataset.list });
+  } else if (action === "remove") send({ action, item: control.dataset.item });
   else if (action === "mark-sent") {
     send({ action, widget: control.closest('[data-widget="letter"]').id });
   }
