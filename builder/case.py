@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from builder.i18n import text
+from builder.i18n import DEFAULT_LANGUAGE, languages, text
 
 VERSION = 1
 PER_UNITS = ("week", "month", "year", "total", "day", "cycle")
@@ -380,7 +380,7 @@ class _Reader:
         elif version != VERSION:
             self.fail("version", "case.version_unknown", found=_shown(version), expected=VERSION)
         return Case(
-            language=self.text_in(obj, "language", "", ("en", "es")) or "en",
+            language=self.text_in(obj, "language", "", languages()) or DEFAULT_LANGUAGE,
             state=self.state(obj.get("state"), "state"),
             parent=self.person(obj.get("parent"), "parent"),
             child=self.child(obj.get("child"), "child"),

@@ -1,4 +1,10 @@
-"""Every string a reader sees in the tools, looked up by key in builder/data/i18n/<language>/."""
+"""Every string a reader sees in the tools, looked up by key in builder/data/i18n/<language>/.
+
+A language is a folder of files, nothing in the code: its messages (JSON files of keys and texts,
+with `{placeholders}`), and `language.json`, how it writes numbers and which counts take its "one"
+form. Plurals follow CLDR's categories as i18next JSON writes them, the form translation tools
+(Weblate, Poedit's JSON support) read: `unit.session_one` and `unit.session_other`.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,23 @@ DEFAULT_LANGUAGE = "en"
 MESSAGES = Path(__file__).with_name("data") / "i18n"  # a folder per language
 # A figure of this many minutes or more gets its hours beside it: 660 minutes (11 hours).
 HOURS_FROM_MINUTES = 600
+
+
+LANGUAGE_FILE = "language.json"  # how a language writes numbers and counts (not messages)
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """The languages the site has: one folder each, English first."""
+    found = sorted(folder.name for folder in MESSAGES.iterdir() if folder.is_dir())
+    return (DEFAULT_LANGUAGE, *(code for code in found if code != DEFAULT_LANGUAGE))
+
+
+@cache
+def language_data(language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """A language's name, its "one" counts and its number separators (language.json)."""
+    loaded: dict[str, Any] = json.loads((MESSAGES / language / LANGUAGE_FILE).read_text("utf-8"))
+    return loaded
 
 
 @cache
@@ -34,23 +57,28 @@ def _read(language: str) -> dict[str, str]:
     folder = MESSAGES / language
     merged: dict[str, str] = {}
     for resource in sorted(folder.iterdir(), key=lambda resource: resource.name):
-        if resource.name.endswith(".json"):
+        if resource.name.endswith(".json") and resource.name != LANGUAGE_FILE:
             merged.update(json.loads(resource.read_text(encoding="utf-8")))
     return merged
 
 
 def plural(key: str, count: float | int, language: str = DEFAULT_LANGUAGE) -> str:
-    """`count` with the singular or plural form of `key` ("1 session", "6 sessions")."""
-    one, many = messages(language)[key].split("|")
-    form = one if count == 1 else many
-    return form.format(n=number(count))
+    """`count` with the form of `key` its language uses for it ("1 session", "6 sessions")."""
+    category = "one" if count in language_data(language)["plural_one"] else "other"
+    found = messages(language)
+    form = found.get(f"{key}_{category}", found[f"{key}_other"])
+    return form.format(n=number(count, language))
 
 
-def number(value: float | int) -> str:
+def number(value: float | int, language: str = DEFAULT_LANGUAGE) -> str:
     """A count as a reader writes it: 1,350 and 2.5, never 2.50 or 6.0."""
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}".rstrip("0").rstrip(".")
-    return f"{int(value):,}"
+        shown = f"{value:,.1f}".rstrip("0").rstrip(".")
+    else:
+        shown = f"{int(value):,}"
+    data = language_data(language)
+    # Through a placeholder, so that a language writing 1.350,5 swaps the two cleanly.
+    return shown.replace(",", "\0").replace(".", data["decimal"]).replace("\0", data["thousands"])
 
 
 def long_date(day: date, language: str = DEFAULT_LANGUAGE) -> str:
