@@ -45,9 +45,10 @@ def realistic() -> Case:
     return load_case(realistic_document())
 
 
-def check_golden(name: str, actual: str) -> None:
-    """Compare with tests/golden/<name>.txt; UPDATE_GOLDEN=1 rewrites the file instead."""
-    path = GOLDEN / f"{name}.txt"
+def check_golden(name: str, actual: str, folder: Path = GOLDEN) -> None:
+    """Compare with tests/golden/<name>.txt (or `folder`'s, as tests/golden/es/ for Spanish);
+    UPDATE_GOLDEN=1 rewrites the file instead."""
+    path = folder / f"{name}.txt"
     if os.environ.get("UPDATE_GOLDEN") == "1":
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(actual, encoding="utf-8")
