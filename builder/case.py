@@ -59,10 +59,24 @@ _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 
 @dataclass(frozen=True)
 class Problem:
-    """One invalid value: where it is (`services.0.minutes`) and what is wrong, in plain words."""
+    """One invalid value: where it is (`services.0.minutes`) and what is wrong, as a message's
+    key and its values; `words(language)` says it, in the reader's language."""
 
     path: str
-    message: str
+    key: str
+    values: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, path: str, key: str, **values: Any) -> Problem:
+        return cls(path, key, tuple(values.items()))
+
+    def words(self, language: str = DEFAULT_LANGUAGE) -> str:
+        return text(self.key, language, **dict(self.values))
+
+    @property
+    def message(self) -> str:
+        """In English (the command line; see words() for another language)."""
+        return self.words()
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -321,16 +335,16 @@ def parse_json(source: str) -> tuple[object, Problem | None]:
     overflows the WebAssembly stack and stops Python for good, before any RecursionError.
     """
     if _nests_too_deep(source):
-        return None, Problem("", text("case.too_deep"))
+        return None, Problem.of("", "case.too_deep")
     try:
         return json.loads(source.removeprefix("\ufeff")), None  # a byte order mark (Notepad's)
     except json.JSONDecodeError as error:
         # A file that is not JSON at all fails at its start; one that was edited, further in.
         if error.pos == 0 or not source.lstrip("\ufeff \t\r\n").startswith("{"):
-            return None, Problem("", text("case.not_json"))
-        return None, Problem("", text("case.not_json_at", line=error.lineno))
+            return None, Problem.of("", "case.not_json")
+        return None, Problem.of("", "case.not_json_at", line=error.lineno)
     except (ValueError, RecursionError):  # a number with thousands of digits
-        return None, Problem("", text("case.json_too_big"))
+        return None, Problem.of("", "case.json_too_big")
 
 
 @dataclass(frozen=True)
@@ -353,7 +367,7 @@ def read_case(data: object, kept: KeptServices | None = None) -> tuple[Case, tup
     does not read a long log again. Its JSON text is compared, not its value, since JSON's `1` and
     `true` are equal in Python but not to the reader."""
     if _too_deep(data):
-        return Case(), (Problem("", text("case.too_deep")),)
+        return Case(), (Problem.of("", "case.too_deep"),)
     reader = _Reader(kept)
     case = reader.case(data)
     return case, tuple(reader.problems)
@@ -367,7 +381,7 @@ class _Reader:
         self.kept = kept
 
     def fail(self, path: str, key: str, **values: Any) -> None:
-        self.problems.append(Problem(path, text(key, **values)))
+        self.problems.append(Problem.of(path, key, **values))
 
     def case(self, data: object) -> Case:
         if not isinstance(data, Mapping):
@@ -777,7 +791,7 @@ class _Reader:
         if len(cleaned) > MAX_TEXT:
             self.fail(where, "case.text_too_long", limit=MAX_TEXT)
             return ""
-        if choices and cleaned not in choices:
+        if choices and value.strip() and cleaned not in choices:
             self.fail(where, "case.not_a_choice", choices=", ".join(choices))
             return ""
         return cleaned

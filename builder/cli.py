@@ -22,7 +22,13 @@ from builder.gap import compute_gap
 from builder.gap_report import report_text, report_to_dict
 from builder.i18n import text
 from builder.jurisdictions import get_state
-from builder.letters import catalogue, letter_info, missing_in_words, render_letter
+from builder.letters import (
+    catalogue,
+    letter_info,
+    letter_title,
+    missing_in_words,
+    render_letter,
+)
 from builder.meeting_sheet import meeting_sheet
 from builder.summary import header, summary_rows
 from builder.timeline import timeline, to_ics
@@ -118,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _letters(args: argparse.Namespace) -> str:
-    rows = [(info.name, f"step {info.step}", info.title) for info in catalogue()]
+    rows = [(info.name, f"step {info.step}", letter_title(info.name)) for info in catalogue()]
     width = max(len(name) for name, _, _ in rows)
     return "\n".join(f"{name.ljust(width)}  {step:>7}  {title}" for name, step, title in rows)
 
@@ -178,7 +184,9 @@ def _check(args: argparse.Namespace) -> str:
     language = case.language
     blocks = []
     for info in catalogue():
-        heading = text("check.heading", language, title=info.title, name=info.name)
+        heading = text(
+            "check.heading", language, title=letter_title(info.name, language), name=info.name
+        )
         if info.name == "state-complaint":
             blocks.append(_check_complaint(case, today, heading))
             continue

@@ -228,14 +228,14 @@ def log_from_csv(
     try:
         rows = list(_rows(source))
     except csv.Error:  # a cell longer than any log's (the csv module's limit), say
-        return case, (Problem("", text("csv.unreadable", language)),)
+        return case, (Problem.of("", "csv.unreadable"),)
     found = _header(rows)
     if found is None:
         first = next((row for row in rows if any(cell.strip() for cell in row)), None)
         if first is None:
-            return case, (Problem("", text("csv.empty", language)),)
+            return case, (Problem.of("", "csv.empty"),)
         names = ", ".join(cell.strip() for cell in first if cell.strip()) or "-"
-        return case, (Problem("", text("csv.no_header", language, found=names)),)
+        return case, (Problem.of("", "csv.no_header", found=names),)
     at, columns = found
     header = rows[at]
     fallback = service
@@ -288,7 +288,7 @@ class _Row:
         index = self.columns.get(name, len(self.header))
         column = self.header[index].strip() if index < len(self.header) else name
         where = text("csv.where", self.language, row=self.number, column=column)
-        self.problems.append(Problem(where, text(key, self.language, **values)))
+        self.problems.append(Problem.of(where, key, **values))
 
     def entry(self) -> LogEntry | None:
         day = self.date()
@@ -423,14 +423,12 @@ def _default_service(
     if name is None:
         if len(names) == 1:
             return case.services[0].name
-        problems.append(Problem("", text("csv.which_service", language)))
+        problems.append(Problem.of("", "csv.which_service"))
         return None
     if _words(name) in names:
         return name
     known = ", ".join(service.name for service in case.services) or "-"
-    problems.append(
-        Problem("", text("csv.unknown_service_named", language, value=name, known=known))
-    )
+    problems.append(Problem.of("", "csv.unknown_service_named", value=name, known=known))
     return None
 
 

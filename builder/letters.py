@@ -58,9 +58,10 @@ TEXAS = "TX"  # where the IEP team is called the ARD committee
 
 @dataclass(frozen=True)
 class LetterInfo:
+    """A letter of the catalogue (letters/catalogue.json); its title and description, in each
+    language, are messages: title.<name>, description.<name>."""
+
     name: str
-    title: str
-    description: str
     step: int
     page: str
     template: str
@@ -80,6 +81,7 @@ class Letter:
     body: str
     to: Person
     cc: tuple[Person, ...]
+    language: str = "en"
 
     @property
     def text(self) -> str:
@@ -96,6 +98,10 @@ def catalogue() -> tuple[LetterInfo, ...]:
         for entry in data["letters"]
     )
     return tuple(sorted(letters, key=lambda info: info.step))
+
+
+def letter_title(name: str, language: str = "en") -> str:
+    return text(f"title.{name}", language)
 
 
 def known_letters() -> frozenset[str]:
@@ -128,6 +134,7 @@ def render_letter(
         body=_tidy(body),
         to=to,
         cc=tuple(person for _, person in cc),
+        language=case.language,
     )
 
 

@@ -24,10 +24,10 @@ import datetime as dt
 import json
 import traceback
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder.case import Case, KeptServices, case_to_dict, parse_json, read_case
+from builder.case import Case, KeptServices, Problem, case_to_dict, parse_json, read_case
 from builder.form_document import (
     add_item,
     as_form_document,
@@ -37,7 +37,7 @@ from builder.form_document import (
 )
 from builder.gap import GapReport, Schedule, compute_gap
 from builder.gap_words import field_alerts
-from builder.i18n import text
+from builder.i18n import DEFAULT_LANGUAGE, languages, text
 from builder.letters import blanks, mailto_url, render_letter
 from builder.meeting_sheet import meeting_sheet
 from builder.widgets import (
@@ -49,6 +49,7 @@ from builder.widgets import (
     render_gap_results,
     render_headline,
     render_letter_widget,
+    render_meaning,
     render_readiness,
     render_state_summary,
     render_timeline,
@@ -73,9 +74,11 @@ class Page:
     timeline: bool = False
     sheet: bool = False
     state_summary: bool = False
+    language: str = DEFAULT_LANGUAGE  # the page's: its tools speak it; a letter has its own
 
     @classmethod
     def from_message(cls, page: dict[str, Any]) -> Page:
+        language = str(page.get("language", DEFAULT_LANGUAGE))
         return cls(
             letters={str(item["id"]): str(item["name"]) for item in page.get("letters", [])},
             gaps=[str(uid) for uid in page.get("gaps", [])],
@@ -83,6 +86,7 @@ class Page:
             timeline=bool(page.get("timeline")),
             sheet=bool(page.get("sheet")),
             state_summary=bool(page.get("stateSummary")),
+            language=language if language in languages() else DEFAULT_LANGUAGE,
         )
 
 
@@ -104,10 +108,16 @@ class Session:
         self.shown_whole: set[str] = set()
         # The case just forgotten, kept in memory for Undo until the reader does anything else.
         self.forgotten: tuple[dict[str, Any], bool] | None = None
+        self.language = DEFAULT_LANGUAGE  # the page's, as the last message said
+
+    def t(self, key: str, **values: Any) -> str:
+        """A message in the page's language."""
+        return text(key, self.language, **values)
 
     def handle(self, message: dict[str, Any]) -> dict[str, Any]:
         """Apply what the reader did; what the page should show now."""
         answer = Answer(page=Page.from_message(message.get("page", {})))
+        self.language = answer.page.language
         today = dt.date.fromisoformat(str(message["today"]))
         was_touched = self.touched
         action = str(message.get("action", "fields"))
@@ -132,7 +142,7 @@ class Session:
         elif action == "csv-import":
             self.import_csv(str(message["source"]), int(message.get("service") or 0), answer)
         elif action == "file-too-large":
-            answer.say = text("case.file_too_large", limit=MAX_FILE_MB)
+            answer.say = self.t("case.file_too_large", limit=MAX_FILE_MB)
         elif action == "remember":
             self.set_remember(bool(message["remember"]), answer)
         elif action == "forget":
@@ -149,6 +159,10 @@ class Session:
 
     def set_field(self, path: str, value: Any, answer: Answer) -> None:
         set_path(self.document, path, value if isinstance(value, bool) else str(value))
+        if "language" not in self.document:
+            # The letters' language is a fact of the case: first, the language the reader
+            # reads the page in; they may choose another (the form's "Write the letters in").
+            self.document["language"] = self.language  # what its field already shows
         self.touched = answer.changed = True
 
     def mount(self, message: dict[str, Any], answer: Answer, *, was_touched: bool) -> None:
@@ -191,7 +205,7 @@ class Session:
             ("remove", SESSION, TAB_KEY, None),
         ]
         self.remember = False
-        answer.say = text("case.saved_damaged")
+        answer.say = self.t("case.saved_damaged")
 
     def add_row(self, list_path: str, answer: Answer) -> None:
         index = add_item(self.document, list_path)
@@ -228,15 +242,15 @@ class Session:
         letter = render_letter(name, self.case(), today=today)
         sent = {"letter": name, "date": today.isoformat(), "to": letter.to.name}
         if sent in self.document.get("letters_sent", []):  # a second press the same day
-            answer.messages[uid] = text("letter.already_marked_sent")
+            answer.messages[uid] = self.t("letter.already_marked_sent")
             return
         index = add_item(self.document, "letters_sent")
         self.document["letters_sent"][index] = sent
         self.touched = answer.changed = True
         answer.redraw()
-        remember = text("case.remember")
+        remember = self.t("case.remember")
         kept = "letter.marked_sent" if self.remember else "letter.marked_sent_this_tab"
-        answer.messages[uid] = text(kept, remember=remember)
+        answer.messages[uid] = self.t(kept, remember=remember)
 
     def load(self, source: str, answer: Answer, *, restored: str = "") -> bool:
         """Replace the case with the one in `source`, or explain why not and change nothing.
@@ -245,19 +259,21 @@ class Session:
         problems = (unreadable,) if unreadable else read_case(data)[1]
         fatal = [problem for problem in problems if problem.path in ("", "version")]
         if fatal:
-            reason = fatal[0].message
-            answer.say = reason if restored else text("case.import_failed", reason=reason)
+            reason = fatal[0].words(self.language)
+            answer.say = reason if restored else self.t("case.import_failed", reason=reason)
             return False
         self.document = as_form_document(data)
         self.shown_whole.clear()  # another case: its long lists start short again
         self.touched = answer.changed = True
         answer.redraw()
         if problems:
-            answer.say = text(
-                "case.imported_with_problems", count=len(problems), details=_summary(problems)
+            answer.say = self.t(
+                "case.imported_with_problems",
+                count=len(problems),
+                details=_summary(problems, self.language),
             )
         else:
-            answer.say = text(restored or "case.imported")
+            answer.say = self.t(restored or "case.imported")
         return True
 
     def import_csv(self, source: str, index: int, answer: Answer) -> None:
@@ -279,20 +295,20 @@ class Session:
         answer.changed = True
         answer.redraw()
         count = sum(len(log) for log in logs.values())
-        answer.say = text("form.csv_imported", count=count)
+        answer.say = self.t("form.csv_imported", count=count)
         if problems:
-            details = _summary(problems)
-            answer.say += " " + text("form.csv_problems", count=len(problems), details=details)
+            details = _summary(problems, self.language)
+            answer.say += " " + self.t("form.csv_problems", count=len(problems), details=details)
 
     def set_remember(self, remember: bool, answer: Answer) -> None:
         self.remember = remember
         answer.remember_changed = True
         if remember:
             answer.changed = True  # stored with every change from now on, this one first
-            answer.say = text("case.remembered")
+            answer.say = self.t("case.remembered")
         else:
             answer.storage.append(("remove", LOCAL, STORAGE_KEY, None))
-            answer.say = text("case.not_remembered")
+            answer.say = self.t("case.not_remembered")
 
     def forget(self, answer: Answer) -> None:
         """Erase the case from the page and the device; Undo can bring it back while the tab
@@ -308,7 +324,7 @@ class Session:
         self.touched = self.remember = False
         answer.remember_changed = True
         answer.redraw()
-        answer.say = text("case.forgotten")
+        answer.say = self.t("case.forgotten")
         answer.undo = self.forgotten is not None
 
     def undo_forget(self, answer: Answer) -> None:
@@ -318,7 +334,7 @@ class Session:
         self.forgotten = None
         self.touched = answer.changed = answer.remember_changed = True
         answer.redraw()
-        answer.say = text("case.unforgotten")
+        answer.say = self.t("case.unforgotten")
 
     def export_case(self, answer: Answer, today: dt.date) -> None:
         body = json.dumps(case_to_dict(self.case()), indent=2, ensure_ascii=False) + "\n"
@@ -338,8 +354,11 @@ class Session:
 
     def respond(self, answer: Answer, today: dt.date) -> dict[str, Any]:
         case, problems = read_case(without_blanks(self.document), self.kept_services)
-        shown = case if self.touched else example_case()
-        report = compute_gap(shown, self.kept_schedule(shown))
+        # The letters are in the case's language; everything else on the page in the page's.
+        letters_in = case if self.touched else example_case(self.language)
+        schedule = self.kept_schedule(letters_in)
+        shown = replace(letters_in, language=self.language)
+        report = compute_gap(shown, schedule)
         if answer.changed:
             kept = json.dumps(self.document)
             answer.storage.append(("set", SESSION, TAB_KEY, kept))
@@ -348,7 +367,8 @@ class Session:
         # What the numbers say about a field (a count below the log's) goes beside it too, after
         # what is wrong with the value itself.
         alerts = field_alerts(report) if self.touched else {}
-        problems_by_path = {**alerts, **{problem.path: problem.message for problem in problems}}
+        said = {problem.path: problem.words(self.language) for problem in problems}
+        problems_by_path = {**alerts, **said}
         reply: dict[str, Any] = {
             "widgets": answer.widgets,
             "forms": self.forms(answer, problems_by_path),
@@ -365,9 +385,9 @@ class Session:
             reply["remember"] = self.remember
         if answer.mounted:
             # Each kind of tool says what updates as the reader types.
-            reply["ready"] = {"letter": text("widget.ready"), "gap": text("gap.ready")}
+            reply["ready"] = {"letter": self.t("widget.ready"), "gap": self.t("gap.ready")}
             reply["maxFileBytes"] = MAX_FILE_MB * 1_000_000
-        reply.update(self.render(answer.page, shown, report, today))
+        reply.update(self.render(answer.page, shown, report, letters_in, today))
         return reply
 
     def forms(self, answer: Answer, problems: dict[str, str]) -> list[dict[str, str]]:
@@ -384,6 +404,7 @@ class Session:
                     problems=problems,
                     live=True,
                     shown_whole=self.shown_whole,
+                    language=self.language,
                 ),
             }
             for uid, section in answer.page.forms
@@ -396,17 +417,24 @@ class Session:
             self.schedule = schedule
         return self.schedule
 
-    def render(self, page: Page, case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
-        """Letters, results, timeline, sheet and state summary, each only when it changed."""
+    def render(
+        self, page: Page, case: Case, report: GapReport, letters_in: Case, today: dt.date
+    ) -> dict[str, Any]:
+        """Letters, results, timeline, sheet and state summary, each only when it changed: the
+        letters from `letters_in` (the case in its letters' language), the rest from `case`
+        and `report` (in the page's)."""
         fresh: dict[str, Any] = {
             "notes": {
-                "letter": text("letter.yours_note" if self.touched else "letter.example_note"),
-                "gap": text("gap.yours_note" if self.touched else "gap.example_note"),
+                "letter": self.t("letter.yours_note" if self.touched else "letter.example_note"),
+                "gap": self.t("gap.yours_note" if self.touched else "gap.example_note"),
             },
             "headline": render_headline(report, yours=self.touched),
         }
+        letter_report = compute_gap(letters_in, self.kept_schedule(letters_in))
         for name in sorted(set(page.letters.values())):
-            fresh[f"letter:{name}"] = _letter_view(name, case, today, report)
+            fresh[f"letter:{name}"] = _letter_view(
+                name, letters_in, today, letter_report, case, report
+            )
         for uid in page.gaps:
             fresh[f"gap:{uid}"] = render_gap_results(report, uid=uid)
         if page.timeline:
@@ -414,7 +442,7 @@ class Session:
         if page.sheet:
             fresh["sheet"] = meeting_sheet(case, today=today).text
         if page.state_summary:
-            fresh["stateSummary"] = render_state_summary(case.state)
+            fresh["stateSummary"] = render_state_summary(case.state, case.language)
         changed = {key: value for key, value in fresh.items() if self.shown.get(key) != value}
         self.shown.update(changed)
         return {
@@ -464,22 +492,37 @@ class Answer:
             self.forms_to_redraw = ""
 
 
-def _summary(problems: Sequence[object]) -> str:
+def _summary(problems: Sequence[Problem], language: str) -> str:
     """The first few problems, in one line the reader can act on."""
-    return "; ".join(str(problem) for problem in problems[:5])
+    return "; ".join(
+        f"{problem.path}: {problem.words(language)}" if problem.path else problem.words(language)
+        for problem in problems[:5]
+    )
 
 
-def _letter_view(name: str, case: Case, today: dt.date, report: GapReport) -> dict[str, Any]:
+def _letter_view(
+    name: str, case: Case, today: dt.date, report: GapReport, page: Case, page_report: GapReport
+) -> dict[str, Any]:
+    """A letter in the case's language; what it needs, in the page's; and, when the two
+    languages differ, its paragraphs' meaning in the page's language, side by side."""
     letter = render_letter(name, case, today=today, report=report)
+    meaning = (
+        render_letter(name, page, today=today, report=page_report)
+        if page.language != case.language
+        else None
+    )
     return {
         "subject": letter.subject,
         "body": letter.body,
         "blanks": blanks(letter),
-        "blanksNote": blanks_note(letter),
-        "readiness": render_readiness(name, case, today=today, report=report),
+        "blanksNote": blanks_note(letter, page.language),
+        "readiness": render_readiness(
+            name, page, today=today, report=page_report, language=page.language
+        ),
         "ready": letter_ready(name, case, today=today, report=report),
         "mailto": mailto_url(letter),
         "download": letter_download_href(letter),
+        "meaning": render_meaning(letter, meaning, page.language) if meaning else "",
     }
 
 
@@ -495,7 +538,7 @@ def handle(message: str) -> str:
     except Exception as error:  # the last line of defence for a reader's page
         return json.dumps(
             {
-                "error": text("widget.error"),
+                "error": text("widget.error", _session.language),
                 "detail": "".join(traceback.format_exception_only(error)).strip(),
             }
         )

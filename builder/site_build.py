@@ -23,6 +23,7 @@ import jinja2
 import markupsafe
 
 from builder import letters, templating, widgets
+from builder.i18n import DEFAULT_LANGUAGE, languages
 from builder.letters import LETTERS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,8 +61,8 @@ SERVICE_WORKER = "sw.js"
 # Not kept for offline use: source maps (only developer tools load them), the gzipped sitemap (for
 # search engines).
 NOT_PRECACHED = (".map", ".gz")
-# Material's search plugins for other languages: this site searches in English only.
-NOT_PRECACHED_FOLDERS = ("assets/javascripts/lunr/",)
+# Material's search support for languages other than English: kept only for the site's own.
+LUNR = "assets/javascripts/lunr/"
 
 
 @dataclass(frozen=True)
@@ -218,6 +219,15 @@ def _files(folder: Path) -> list[Path]:
     )
 
 
+def _search_support() -> set[str]:
+    """The search's files for the site's languages besides English (Material loads these)."""
+    others = [code for code in languages() if code != DEFAULT_LANGUAGE]
+    if not others:
+        return set()
+    names = ["stemmer.support", "multi", *others]
+    return {f"{LUNR}min/lunr.{name}.min.js" for name in names}
+
+
 def write_service_worker(site_dir: Path) -> str:
     """Write sw.js at the site root, listing every file a reader may load; its version.
 
@@ -230,7 +240,7 @@ def write_service_worker(site_dir: Path) -> str:
         for path in site_dir.rglob("*")
         if path.is_file() and path.name != SERVICE_WORKER and not path.name.endswith(NOT_PRECACHED)
     )
-    files = [name for name in files if not name.startswith(NOT_PRECACHED_FOLDERS)]
+    files = [name for name in files if not name.startswith(LUNR) or name in _search_support()]
     digest = hashlib.sha256()
     for name in files:
         digest.update(name.encode() + b"\0" + (site_dir / name).read_bytes())

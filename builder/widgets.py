@@ -29,7 +29,10 @@ from builder.gap import GapReport, Week, compute_gap, rounded
 from builder.gap_report import Row, rows
 from builder.gap_words import alert_lines, assumption_lines, headline, summary
 from builder.i18n import (
+    DEFAULT_LANGUAGE,
     hours_text,
+    language_data,
+    languages,
     long_date,
     messages,
     month_and_year,
@@ -55,6 +58,7 @@ EMPTY_DOCUMENT: Mapping[str, Any] = {"version": 1}
 EXAMPLE_CASE = Path(__file__).with_name("data") / "example-case.json"
 FORM = Path(__file__).with_name("data") / "form.json"  # the facts form's fields
 COMPLAINT = "state-complaint"
+LETTER_LANGUAGE = "language"  # the case's field: the language its letters are written in
 # The kinds that carry the facts form: the first of them on a page shows it, the others use it.
 NEEDS_FORM = frozenset({"letter", "letter-builder", "gap"})
 # The week-by-week chart, in SVG units: about CSS pixels on a phone, where it is drawn about this
@@ -99,9 +103,11 @@ def parse_marker(text: str) -> Marker | None:
 
 
 @cache
-def example_case() -> Case:
-    """The worked example every widget shows before the parent types anything."""
-    source = EXAMPLE_CASE.read_text(encoding="utf-8")
+def example_case(language: str = DEFAULT_LANGUAGE) -> Case:
+    """The worked example every widget shows before the parent types anything, in the page's
+    language (example-case.<language>.json, with the same facts, else the English one)."""
+    translated = EXAMPLE_CASE.with_name(f"example-case.{language}.json")
+    source = (translated if translated.exists() else EXAMPLE_CASE).read_text(encoding="utf-8")
     return load_case(json.loads(source))
 
 
@@ -111,33 +117,42 @@ def form_spec() -> dict[str, Any]:
     return loaded
 
 
-def render_widget(marker: Marker, *, uid: str, with_form: bool, today: dt.date) -> str:
-    """The pre-rendered HTML of the widget a marker asks for (KeyError for an unknown one)."""
+def render_widget(
+    marker: Marker, *, uid: str, with_form: bool, today: dt.date, language: str = DEFAULT_LANGUAGE
+) -> str:
+    """The pre-rendered HTML of the widget a marker asks for, in the page's `language` (KeyError
+    for an unknown one)."""
+    t = messages(language)
+    example = example_case(language)
     if marker.kind == "letter":
-        return render_letter_widget(marker.argument, uid=uid, with_form=with_form, today=today)
+        return render_letter_widget(
+            marker.argument, uid=uid, with_form=with_form, today=today, language=language
+        )
     if marker.kind == "letter-builder":
+        widget = render_letter_widget(
+            marker.argument, uid=uid, with_form=False, today=today, language=language
+        )
         return _template("letter-chooser.html.j2").render(
             uid=uid,
             letters=catalogue(),
             chosen=marker.argument,
-            facts=render_case_panel(uid=f"{uid}-facts") if with_form else "",
-            widget=render_letter_widget(marker.argument, uid=uid, with_form=False, today=today),
-            t=messages(),
+            facts=render_case_panel(uid=f"{uid}-facts", language=language) if with_form else "",
+            widget=widget,
+            t=t,
         )
     if marker.kind == "gap":
-        return render_gap_widget(uid=uid, with_form=with_form)
+        return render_gap_widget(uid=uid, with_form=with_form, language=language)
     if marker.kind == "timeline":
-        return _template("timeline.html.j2").render(
-            uid=uid, body=render_timeline(example_case(), today=today), t=messages()
-        )
+        body = render_timeline(example, today=today)
+        return _template("timeline.html.j2").render(uid=uid, body=body, t=t)
     if marker.kind == "meeting-sheet":
-        sheet = meeting_sheet(example_case(), today=today).text
-        return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=messages())
+        sheet = meeting_sheet(example, today=today).text
+        return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=t)
     if marker.kind == "state-list":
-        return _template("state-list.html.j2").render(states=load_states(), t=messages())
+        return _template("state-list.html.j2").render(states=load_states(), t=t)
     if marker.kind == "state-picker":
         return _template("state-picker.html.j2").render(
-            uid=uid, states=load_states(), summary=render_state_summary(""), t=messages()
+            uid=uid, states=load_states(), summary=render_state_summary("", language), t=t
         )
     raise KeyError(f"unknown widget kind {marker.kind!r}")
 
@@ -149,30 +164,51 @@ def render_letter_widget(
     with_form: bool,
     today: dt.date,
     document: Mapping[str, Any] = EMPTY_DOCUMENT,
-    language: str = "en",
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
-    """A letter builder for one letter, showing the example case's letter; its forms show
-    `document` (the browser passes the reader's, when the builder page switches letters)."""
-    case = example_case()
+    """A letter builder for one letter, showing the example case's letter, on a page in
+    `language`; its forms show `document` (the browser passes the reader's, when the builder
+    page switches letters)."""
+    case = example_case(language)
     report = compute_gap(case)
     letter = render_letter(name, case, today=today, report=report)
     section = f"letter:{name}"
+    letter_form = (
+        render_form(section, document, uid=uid, language=language)
+        if section_fieldsets(section)
+        else ""
+    )
     return _template("letter.html.j2").render(
         uid=uid,
         info=letter_info(name),
         letter=letter,
+        meaning="",  # the example's letter is in the page's language
         blanks=blanks(letter),
         blanks_note=blanks_note(letter, language),
-        readiness=render_readiness(name, case, today=today, report=report),
-        letter_form=render_form(section, document, uid=uid) if section_fieldsets(section) else "",
+        readiness=render_readiness(name, case, today=today, report=report, language=language),
+        letter_form=letter_form,
         mailto=mailto_url(letter),
         download_href=letter_download_href(letter),
-        facts_form=render_case_panel(uid=uid) if with_form else "",
+        facts_form=render_case_panel(uid=uid, language=language) if with_form else "",
         t=messages(language),
     )
 
 
-def blanks_note(letter: Letter, language: str = "en") -> str:
+def render_meaning(letter: Letter, meaning: Letter, language: str) -> str:
+    """A letter written in one language, each paragraph beside its meaning in the reader's
+    (`meaning`, the same letter from the same facts in `language`). Paragraph by paragraph when
+    the two have as many; else the whole of each, side by side."""
+    written = [letter.subject, *letter.body.strip().split("\n\n")]
+    meant = [meaning.subject, *meaning.body.strip().split("\n\n")]
+    pairs = list(zip(written, meant, strict=True)) if len(written) == len(meant) else None
+    if pairs is None:
+        pairs = [(letter.text, meaning.text)]
+    return _template("letter-meaning.html.j2").render(
+        pairs=pairs, written=letter.language, meant=language, t=messages(language)
+    )
+
+
+def blanks_note(letter: Letter, language: str = DEFAULT_LANGUAGE) -> str:
     """What a letter still has in [brackets], said beside its Copy and Email buttons."""
     found = blanks(letter)
     if not found:
@@ -181,8 +217,10 @@ def blanks_note(letter: Letter, language: str = "en") -> str:
     return messages(language)["letter.blanks_note"].format(blanks=listed)
 
 
-def render_timeline(case: Case, *, today: dt.date, language: str = "en") -> str:
-    """The case's dates, and a calendar file (.ics) of them as a data: link."""
+def render_timeline(case: Case, *, today: dt.date) -> str:
+    """The case's dates, and a calendar file (.ics) of them as a data: link, in the case's
+    language."""
+    language = case.language
     events = timeline(case, today=today)
     calendar = to_ics(events, stamp=today)
     return _template("timeline-body.html.j2").render(
@@ -193,7 +231,7 @@ def render_timeline(case: Case, *, today: dt.date, language: str = "en") -> str:
     )
 
 
-def render_state_summary(code: str, language: str = "en") -> str:
+def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE) -> str:
     """Who takes complaints in the chosen state, and how (only what was confirmed)."""
     state = get_state(code) if code else None
     if state is None:
@@ -202,7 +240,7 @@ def render_state_summary(code: str, language: str = "en") -> str:
 
 
 def render_readiness(
-    name: str, case: Case, *, today: dt.date, report: GapReport, language: str = "en"
+    name: str, case: Case, *, today: dt.date, report: GapReport, language: str = DEFAULT_LANGUAGE
 ) -> str:
     """What a letter still needs; for the state complaint, every 300.153(b) element and the
     one-year limit, since the page offers the complaint only when it is complete."""
@@ -227,12 +265,13 @@ def letter_ready(name: str, case: Case, *, today: dt.date, report: GapReport) ->
     return name != COMPLAINT or not complaint_problems(case, today=today, report=report)
 
 
-def render_gap_widget(*, uid: str, with_form: bool, language: str = "en") -> str:
+def render_gap_widget(*, uid: str, with_form: bool, language: str = DEFAULT_LANGUAGE) -> str:
     """The gap calculator, showing the example case's numbers."""
+    results = render_gap_results(compute_gap(example_case(language)), uid=uid)
     return _template("gap.html.j2").render(
         uid=uid,
-        facts_form=render_case_panel(uid=uid) if with_form else "",
-        results=render_gap_results(compute_gap(example_case()), uid=uid, language=language),
+        facts_form=render_case_panel(uid=uid, language=language) if with_form else "",
+        results=results,
         t=messages(language),
     )
 
@@ -245,7 +284,7 @@ def render_form(
     problems: Mapping[str, str] | None = None,
     live: bool = False,
     shown_whole: Collection[str] = (),
-    language: str = "en",
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
     """One part of the form showing what the case document holds: "facts" (what every tool
     shares), or "letter:NAME" (the facts one letter needs beyond them).
@@ -254,10 +293,12 @@ def render_form(
     longer than LONG_LIST shows its last rows only, unless its path is in `shown_whole`.
     """
     t = messages(language)
-    titles = {info.name: info.title for info in catalogue()}
+    titles = {info.name: t[f"title.{info.name}"] for info in catalogue()}
 
     def value(path: str) -> str:
         found = get_path(document, path)
+        if found is None and path == LETTER_LANGUAGE:
+            return language  # until the reader chooses, the letters speak the page's language
         return "" if found is None or isinstance(found, dict | list) else str(found)
 
     def count(path: str, minimum: int) -> int:
@@ -296,6 +337,8 @@ def render_form(
         """A select's values and labels; the letters' come from their catalogue."""
         if kind == "letters":
             return [*titles.items(), (OTHER_LETTER, t["form.sent.other"])]
+        if kind == "languages":
+            return [(code, language_data(code)["name"]) for code in languages()]
         if kind == "weekdays":
             return [(day, t[f"form.weekday.{day}"]) for day in form_spec()["options"][kind]]
         return [(option, t[f"form.{kind}.{option}"]) for option in form_spec()["options"][kind]]
@@ -328,26 +371,30 @@ def section_fieldsets(section: str) -> list[dict[str, Any]]:
 
 
 def render_case_panel(
-    *, uid: str, document: Mapping[str, Any] = EMPTY_DOCUMENT, language: str = "en"
+    *, uid: str, document: Mapping[str, Any] = EMPTY_DOCUMENT, language: str = DEFAULT_LANGUAGE
 ) -> str:
     """The facts form, the numbers' headline, and the case tools (remember, export, import,
     forget)."""
+    example = compute_gap(example_case(language))
     return _template("case-panel.html.j2").render(
         uid=uid,
-        facts_form=render_form("facts", document, uid=uid),
-        headline=render_headline(compute_gap(example_case()), yours=False, language=language),
+        facts_form=render_form("facts", document, uid=uid, language=language),
+        headline=render_headline(example, yours=False),
         t=messages(language),
     )
 
 
-def render_headline(report: GapReport, *, yours: bool, language: str = "en") -> str:
-    """The numbers in one line, labelled as the reader's own or as the worked example."""
-    label = messages(language)["gap.headline_yours" if yours else "gap.headline_example"]
+def render_headline(report: GapReport, *, yours: bool) -> str:
+    """The numbers in one line, labelled as the reader's own or as the worked example, in the
+    report's language."""
+    label = messages(report.language)["gap.headline_yours" if yours else "gap.headline_example"]
     return str(Markup("<strong>{}</strong> {}").format(label, headline(report)))
 
 
-def render_gap_results(report: GapReport, *, uid: str, language: str = "en") -> str:
-    """The results part of the calculator: sentence, table, chart and its table, warnings."""
+def render_gap_results(report: GapReport, *, uid: str) -> str:
+    """The results part of the calculator: sentence, table, chart and its table, warnings, in
+    the report's language."""
+    language = report.language
     t = messages(language)
     return _template("gap-results.html.j2").render(
         uid=uid,

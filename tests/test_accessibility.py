@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, ROOT, BuiltSite
+from tests.pages import in_sample, sources, variants
 from tests.site import new_context
 
 BOOT_TIMEOUT_MS = 120_000
@@ -34,17 +35,8 @@ WIDGET_MARKER = re.compile(r"<!-- widget: (?!state-list\b)")  # the state list i
 FIELDS = "input:not([type=hidden]), select, textarea"
 
 
-def page_address(source: Path) -> str:
-    """The address MkDocs gives a Markdown source: guide/get-specific.md -> guide/get-specific/."""
-    relative = source.relative_to(ROOT / "docs").with_suffix("")
-    if relative.name == "index":
-        relative = relative.parent
-    return "" if relative == Path(".") else f"{relative.as_posix()}/"
-
-
-SOURCES = sorted((ROOT / "docs").rglob("*.md"))
-PAGES = [*(page_address(source) for source in SOURCES), "404.html"]
-TOOL_PAGES = [page_address(s) for s in SOURCES if WIDGET_MARKER.search(s.read_text("utf-8"))]
+PAGES = [*(source.address for source in sources()), "404.html"]
+TOOL_PAGES = [s.address for s in sources() if WIDGET_MARKER.search(s.path.read_text("utf-8"))]
 
 
 @pytest.mark.site
@@ -171,8 +163,7 @@ def _tally(report: dict[str, str], name: str, count: int) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("mode", MODES)
-@pytest.mark.parametrize("address", PAGES)
+@pytest.mark.parametrize(("address", "mode"), variants(PAGES, MODES))
 def test_axe_finds_no_wcag_22_aa_violation(
     browser: Any, site: BuiltSite, address: str, mode: str, trust_report: dict[str, str]
 ) -> None:
@@ -258,7 +249,7 @@ DUPLICATE_IDS = """() => {
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("address", TOOL_PAGES)
+@pytest.mark.parametrize("address", [p for p in TOOL_PAGES if in_sample(p)])
 def test_every_field_has_a_name_and_its_error_is_tied_to_it_and_announced(
     browser: Any, site: BuiltSite, address: str
 ) -> None:
@@ -281,7 +272,9 @@ def test_every_field_has_a_name_and_its_error_is_tied_to_it_and_announced(
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("address", [p for p in TOOL_PAGES if p != "your-state/"])
+@pytest.mark.parametrize(
+    "address", [p for p in TOOL_PAGES if in_sample(p) and not p.endswith("your-state/")]
+)
 def test_changes_are_announced_politely_without_rereading_the_letter(
     browser: Any, site: BuiltSite, address: str
 ) -> None:

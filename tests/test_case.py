@@ -211,7 +211,7 @@ def known_to_the_reader(found: SchemaObject) -> set[str]:
         document = full_document()
         inside(document, found).setdefault(name, "x")
         _, problems = read_case(document)
-        if Problem(found.field(name), UNKNOWN_FIELD) not in problems:
+        if Problem.of(found.field(name), "case.unknown_field") not in problems:
             known.add(name)
     return known
 

@@ -7,8 +7,10 @@ from html import unescape
 
 import pytest
 
+from builder.i18n import DEFAULT_LANGUAGE, languages, text
 from builder.jurisdictions import load_states
 from tests.conftest import ROOT, BuiltSite
+from tests.pages import sources
 
 pytestmark = pytest.mark.site
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
@@ -99,9 +101,14 @@ def test_the_glossary_defines_the_terms_and_pages_link_or_hover_them(site: Built
     assert 'href="../../glossary/#' in step
 
 
-def test_the_home_page_shows_the_whole_ladder_and_the_privacy_promise(site: BuiltSite) -> None:
-    home = site.html("")
-    for page in sorted((ROOT / "docs" / "guide").glob("*.md")):
-        assert f'href="guide/{page.stem}/"' in home, page.stem
+@pytest.mark.parametrize("language", languages())
+def test_the_home_page_shows_the_whole_ladder_and_the_privacy_promise(
+    site: BuiltSite, language: str
+) -> None:
+    home = site.html("" if language == DEFAULT_LANGUAGE else language)
+    steps = [s for s in sources(language, under="guide") if s.path.parent.name == "guide"]
+    assert len(steps) == 8
+    for step in steps:
+        assert f'href="guide/{step.stem}/"' in home, step.stem
     assert 'href="privacy/"' in home
-    assert "general information, not legal advice" in home.lower()
+    assert text("page.not_advice", language) in home

@@ -85,6 +85,7 @@ HOSTILE = (
 # A case typed into every field of every tool, valid throughout; each hostile value replaces one.
 BASELINE: dict[str, Any] = {
     "version": 1,
+    "language": "en",
     "state": "CA",
     "parent": {
         "name": "Ana Rivera",

@@ -137,12 +137,12 @@ def test_the_catalogue_has_every_letter_of_the_ladder_in_step_order() -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_each_catalogue_entry_is_complete_and_points_at_real_files(name: str) -> None:
     info = letter_info(name)
-    assert info.title and info.description and info.reply_days > 0
+    labels = messages("en")
+    assert labels[f"title.{name}"] and labels[f"description.{name}"] and info.reply_days > 0
     assert (ROOT / "letters" / "en" / info.template).is_file()
     page = ROOT / "docs" / (info.page.rstrip("/") + ".md")
     assert page.is_file(), f"{name}: no guide page {page}"
     assert f"<!-- widget: letter {name} -->" in page.read_text(), f"{name} not on {page}"
-    labels = messages("en")
     for path in info.needs:
         assert f"need.{path}" in labels, f"{name}: no plain words for {path}"
         value: Any = Case()

@@ -351,3 +351,55 @@ def test_the_worker_entry_point_answers_json_and_never_a_traceback(
     assert broken["error"] == text("widget.error")
     assert "Traceback" not in broken["detail"] and "KeyError" in broken["detail"]
     assert without_blanks(session_module._session.document) == {"version": 1}
+
+
+# -- languages: the page's, and the letters' -------------------------------------------------
+
+SPANISH_PAGE = {**PAGE, "language": "es"}
+
+
+def ask_on(page: dict[str, Any], session: Session, action: str = "fields", **details: Any) -> Any:
+    message = {"action": action, "page": page, "today": TODAY, "fields": [], **details}
+    return json.loads(json.dumps(session.handle(json.loads(json.dumps(message)))))
+
+
+def test_a_spanish_page_speaks_spanish_and_its_letters_start_in_spanish() -> None:
+    session = Session()
+    mounted = ask_on(SPANISH_PAGE, session, "mount")
+    assert mounted["ready"] == {
+        "letter": text("widget.ready", "es"),
+        "gap": text("gap.ready", "es"),
+    }
+    assert "Apreciable" in body(mounted), "the worked example, in the page's language"
+    answer = ask_on(SPANISH_PAGE, session, fields=[["child.name", "Mia"]])
+    assert session.document["language"] == "es", "the letters' language: the page's, at first"
+    assert "Mia" in body(answer) and "Apreciable" in body(answer)
+    assert answer["letters"]["case-manager-note"]["meaning"] == ""
+
+
+def test_an_english_letter_from_a_spanish_page_has_its_meaning_in_spanish_beside_it() -> None:
+    session = Session()
+    ask_on(SPANISH_PAGE, session, "mount")
+    answer = ask_on(SPANISH_PAGE, session, fields=[["child.name", "Mia"], ["language", "en"]])
+    letter = answer["letters"]["case-manager-note"]
+    assert "\nDear " in letter["body"], "the letter the school receives: English"
+    meaning = letter["meaning"]
+    assert text("letter.meaning_title", "es") in meaning
+    assert 'lang="en"' in meaning and 'lang="es"' in meaning
+    assert "Apreciable" in meaning, "each paragraph's meaning, in the page's language"
+    lacking = "; ".join(f"[{blank}]" for blank in letter["blanks"])
+    assert "[case manager's name]" in lacking, "the English letter's own blanks"
+    said = text("letter.blanks_note", "es", blanks=lacking)
+    assert letter["blanksNote"] == said, "what it lacks: said in the page's language"
+
+
+def test_a_case_moves_between_languages_unchanged() -> None:
+    session = Session()
+    ask_on(SPANISH_PAGE, session, "mount")
+    ask_on(SPANISH_PAGE, session, "import", source=EXAMPLE_CASE.read_text(encoding="utf-8"))
+    from_spanish = ask_on(SPANISH_PAGE, session, "export")["download"]["body"]
+    ask_on(PAGE, session, "mount")  # the reader switches the page to English
+    from_english = ask_on(PAGE, session, "export")["download"]["body"]
+    assert from_english == from_spanish
+    example = read_case(json.loads(EXAMPLE_CASE.read_text(encoding="utf-8")))[0]
+    assert read_case(json.loads(from_spanish))[0] == example, "its letters stay in English too"

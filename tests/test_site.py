@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import zipfile
@@ -9,21 +10,20 @@ from pathlib import Path
 
 import pytest
 
+from builder.i18n import long_date, text
 from tests.conftest import ROOT, BuiltSite
+from tests.pages import Source, sources
 
 pytestmark = pytest.mark.site
+# Each step page's sections, by their anchors: every language keeps the English ones.
 STEP_SECTIONS = (
-    "The short answer",
-    "Your rights",
-    "What to do",
-    "Sample wording",
-    "Tips",
-    "If this does not work",
+    "the-short-answer",
+    "your-rights",
+    "what-to-do",
+    "sample-wording",
+    "tips",
+    "if-this-does-not-work",
 )
-
-
-def step_pages() -> list[Path]:
-    return sorted((ROOT / "docs" / "guide").rglob("*.md"))
 
 
 def zip_names(path: Path) -> set[str]:
@@ -31,30 +31,27 @@ def zip_names(path: Path) -> set[str]:
         return set(opened.namelist())
 
 
-def built(site: BuiltSite, source: Path) -> str:
-    relative = source.relative_to(ROOT / "docs").with_suffix("")
-    return site.html(relative.as_posix())
-
-
 def test_every_page_has_the_page_information_box_and_the_disclaimer(site: BuiltSite) -> None:
-    pages = sorted(site.directory.rglob("index.html"))
-    assert len(pages) >= 19
-    for page in pages:
-        if page.parent.name in {"search"}:
-            continue
-        html = page.read_text()
-        assert "Page information" in html, page
-        assert "This is general information, not legal advice." in html, page
+    assert len(sources()) >= 38
+    for source in sources():
+        html = site.html(source.address)
+        assert text("page.information", source.language) in html, source.address
+        assert text("page.not_advice", source.language) in html, source.address
 
 
-@pytest.mark.parametrize("source", step_pages(), ids=lambda path: path.stem)
-def test_every_step_page_has_its_sections_and_its_sources(site: BuiltSite, source: Path) -> None:
-    html = built(site, source)
-    headings = re.findall(r"<h2 id=\"[^\"]*\">(.*?)<a class=\"headerlink\"", html)
-    assert [heading for heading in headings if heading in STEP_SECTIONS] == list(STEP_SECTIONS)
-    sources = re.search(r"<dt>Sources</dt>(.*?)</dd>", html, re.S)
-    assert sources and sources.group(1).count("<li>") >= 1
-    assert "Last reviewed" in html
+@pytest.mark.parametrize("source", sources(under="guide"), ids=lambda source: source.id)
+def test_every_step_page_has_its_sections_and_its_sources(site: BuiltSite, source: Source) -> None:
+    html = site.html(source.address)
+    anchors = re.findall(r'<h2 id="([^"]*)">', html)
+    assert [anchor for anchor in anchors if anchor in STEP_SECTIONS] == list(STEP_SECTIONS)
+    listed = re.search(rf"<dt>{text('page.sources', source.language)}</dt>(.*?)</dd>", html, re.S)
+    assert listed and listed.group(1).count("<li>") >= 1
+    reviewed = re.search(r'<time datetime="(\d{4}-\d\d-\d\d)">([^<]+)</time>', html)
+    assert reviewed, "the date the page was last reviewed"
+    day = dt.date.fromisoformat(reviewed[1])
+    assert reviewed[2] == long_date(day, source.language), (
+        "written as the page's language writes it"
+    )
 
 
 def test_widgets_are_pre_rendered_with_the_worked_example(site: BuiltSite) -> None:

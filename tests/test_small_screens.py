@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BuiltSite
+from tests.pages import variants
 from tests.test_accessibility import (
     PAGES,
     axe_violations,
@@ -91,8 +92,7 @@ def small_text(page: Any) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("screen", SCREENS)
-@pytest.mark.parametrize("address", PAGES)
+@pytest.mark.parametrize(("address", "screen"), variants(PAGES, list(SCREENS)))
 def test_no_sideways_scrolling_the_tools_fit_and_the_text_is_readable(
     browser: Any, site: BuiltSite, address: str, screen: str, trust_report: dict[str, str]
 ) -> None:

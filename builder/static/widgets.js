@@ -161,6 +161,17 @@ function fieldValue(field) {
   return field.type === "checkbox" ? field.checked : field.value;
 }
 
+// A field the reader changed from what the page was built with: a blank field, or the letters'
+// language showing the page's own before anyone chooses, is not a fact the reader gave.
+function changedOnPage(field) {
+  if (field.type === "checkbox") return field.checked !== field.defaultChecked;
+  if (field.tagName === "SELECT") {
+    const built = [...field.options].find((option) => option.defaultSelected) || field.options[0];
+    return field.value !== (built ? built.value : "");
+  }
+  return field.value !== field.defaultValue;
+}
+
 function localToday() {
   const now = new Date();
   const two = (number) => String(number).padStart(2, "0");
@@ -170,6 +181,7 @@ function localToday() {
 function describePage() {
   const all = (selector) => [...document.querySelectorAll(selector)];
   return {
+    language: document.documentElement.lang,
     letters: all('[data-widget="letter"]').map((w) => ({ id: w.id, name: w.dataset.letter })),
     gaps: all('[data-widget="gap"]').map((widget) => widget.id),
     forms: all("[data-form-section]").map((form) => ({
@@ -189,8 +201,8 @@ function message(action) {
     // tab too, in case the page reloaded before Python was ready).
     const typedBefore = JSON.parse(sessionStorage.getItem(TYPED_KEY) || "{}");
     const onPage = [...document.querySelectorAll("[data-path]")]
-      .map((field) => [field.dataset.path, fieldValue(field)])
-      .filter(([, value]) => value !== "" && value !== false);
+      .filter(changedOnPage)
+      .map((field) => [field.dataset.path, fieldValue(field)]);
     sent.fields = Object.entries({ ...typedBefore, ...Object.fromEntries(onPage) });
     sent.storage = Object.fromEntries(
       Object.entries(AREAS).map(([area, storage]) => [
@@ -323,6 +335,8 @@ function showLetter(widget, view) {
   if (view.mailto) email.removeAttribute("aria-disabled");
   else email.setAttribute("aria-disabled", "true");
   widget.querySelector('[data-action="download"]').setAttribute("href", view.download);
+  const meaning = widget.querySelector('[data-role="meaning-region"]');
+  if (meaning.innerHTML !== view.meaning) meaning.innerHTML = view.meaning;
 }
 
 function showProblems(problems) {
@@ -497,8 +511,58 @@ document.addEventListener("click", (event) => {
   }
 });
 
+// The language menu leads to this page in the other language, at the same place on it (the
+// headings keep their English anchors). The page is built with its twins in the menu; after
+// instant navigation the header stays, so its links are pointed at the new page's twins. The
+// first language is the default one, whose pages are at the top; the others' are under
+// /<language>/.
+const siteRoot = new URL("../../../", import.meta.url); // this file is in assets/py/<version>/
+
+function languageMenu() {
+  return [...document.querySelectorAll(".md-select__link[hreflang]")];
+}
+
+function pathInLanguage(url) {
+  const path = url.pathname.slice(siteRoot.pathname.length);
+  const [first, ...rest] = path.split("/");
+  return languageMenu().some((link, index) => index > 0 && link.hreflang === first)
+    ? rest.join("/")
+    : path;
+}
+
+function pointLanguagesAtThisPage() {
+  const path = pathInLanguage(location);
+  languageMenu().forEach((link, index) => {
+    const folder = index === 0 ? "" : `${link.hreflang}/`;
+    link.href = new URL(folder + path, siteRoot).href + location.hash;
+  });
+}
+
+// A link into another language loads that page whole, so that its header, menus and words are
+// in that language: instant navigation would only swap the content.
+function languageOf(url) {
+  const path = url.pathname.slice(siteRoot.pathname.length);
+  return pathInLanguage(url) === path ? languageMenu()[0]?.hreflang : path.split("/")[0];
+}
+
+document.addEventListener(
+  "click",
+  (event) => {
+    const link = event.target instanceof Element ? event.target.closest("a[href]") : null;
+    if (!link || link.origin !== location.origin || !link.pathname.startsWith(siteRoot.pathname)) {
+      return;
+    }
+    const here = languageOf(location);
+    if (here && languageOf(new URL(link.href)) !== here) event.stopPropagation();
+  },
+  true,
+);
+
+window.addEventListener("hashchange", pointLanguagesAtThisPage);
+
 function pageShown() {
   generation += 1;
+  pointLanguagesAtThisPage();
   if (!document.querySelector(".iep-widget")) return;
   startPython();
   started.catch(() => showFailure());
