@@ -290,6 +290,9 @@ class Goal:
 class Case:
     version: int = VERSION
     language: str = "en"
+    # The parent's language, when not English: the letters ask for an interpreter at meetings
+    # (34 CFR 300.322(e)) and for notices in it (300.503(c)).
+    interpreter_language: str = ""
     state: str = ""
     parent: Person = field(default_factory=Person)
     child: Child = field(default_factory=Child)
@@ -395,6 +398,7 @@ class _Reader:
             self.fail("version", "case.version_unknown", found=_shown(version), expected=VERSION)
         return Case(
             language=self.text_in(obj, "language", "", languages()) or DEFAULT_LANGUAGE,
+            interpreter_language=self.text_in(obj, "interpreter_language", ""),
             state=self.state(obj.get("state"), "state"),
             parent=self.person(obj.get("parent"), "parent"),
             child=self.child(obj.get("child"), "child"),
@@ -922,6 +926,8 @@ def case_to_dict(case: Case) -> dict[str, Any]:
     document: dict[str, Any] = {"version": case.version}
     if case.language != "en":
         document["language"] = case.language
+    if case.interpreter_language:
+        document["interpreter_language"] = case.interpreter_language
     if case.state:
         document["state"] = case.state
     document["parent"] = _compact(case.parent)
@@ -1126,6 +1132,7 @@ _CASE_KEYS = frozenset(
     {
         "version",
         "language",
+        "interpreter_language",
         "state",
         "parent",
         "child",

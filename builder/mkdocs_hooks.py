@@ -4,8 +4,9 @@ The i18n plugin (mkdocs-static-i18n) builds the site once per language, the defa
 last to finish: it builds the others from its own post-build step. So:
 - on_config: check the state data against its schema, and work out the versioned runtime paths
   the page template needs;
-- on_page_markdown: swap each `<!-- widget: ... -->` line for a token, and render the widget in
-  the page's language;
+- on_page_markdown: swap each `<!-- widget: ... -->` line for a token, render the widget in the
+  page's language, and append the language's abbreviations (includes/abbreviations[.<lang>].md,
+  whose hover text explains IEP, FAPE...);
 - on_page_context: the page's words (the page-information box) in its language, and the page's
   twin in every language for Material's language menu;
 - on_post_page: put the pre-rendered widget's HTML where its token landed, then add the page's
@@ -47,6 +48,8 @@ from builder.widgets import NEEDS_FORM, Marker, parse_marker, render_widget
 
 _runtime: Runtime | None = None
 _rendered: dict[str, list[str]] = {}
+ROOT = Path(__file__).resolve().parent.parent
+ABBREVIATIONS = ROOT / "includes"  # a file of Markdown abbreviations per language
 # The i18n plugin builds each other language inside the default language's build, which ends last.
 _builds_under_way = 0
 
@@ -79,7 +82,7 @@ def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Fil
     if rendered:
         page.meta["widgets"] = len(rendered)
         _rendered[page.file.src_uri] = rendered
-    return "\n".join(lines)
+    return "\n".join(lines) + _abbreviations(language)
 
 
 def on_page_context(
@@ -142,6 +145,14 @@ def _reviewed(page: Page, language: str) -> str:
     if isinstance(reviewed, str):
         reviewed = dt.date.fromisoformat(reviewed)
     return long_date(reviewed, language) if isinstance(reviewed, dt.date) else ""
+
+
+def _abbreviations(language: str) -> str:
+    suffix = "" if language == DEFAULT_LANGUAGE else f".{language}"
+    path = ABBREVIATIONS / f"abbreviations{suffix}.md"
+    if not path.exists():
+        raise PluginError(f"{path.relative_to(ROOT)}: the abbreviations of language {language!r}")
+    return "\n\n" + path.read_text(encoding="utf-8")
 
 
 def _language(config: MkDocsConfig) -> str:

@@ -86,6 +86,7 @@ HOSTILE = (
 BASELINE: dict[str, Any] = {
     "version": 1,
     "language": "en",
+    "interpreter_language": "Spanish",
     "state": "CA",
     "parent": {
         "name": "Ana Rivera",

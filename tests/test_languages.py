@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from builder.i18n import DEFAULT_LANGUAGE, language_data, languages, text
-from tests.conftest import BuiltSite, Visit
+from tests.conftest import ROOT, BuiltSite, Visit
 from tests.pages import sources
 from tests.test_browser import BOOT_TIMEOUT_MS, READY, follow_link, letter_text, settled
 
@@ -66,6 +66,17 @@ def test_every_page_has_its_twin_in_every_language(language: str) -> None:
     english = {(source.path.parent, source.stem) for source in sources(DEFAULT_LANGUAGE)}
     translated = {(source.path.parent, source.stem) for source in sources(language)}
     assert translated == english
+
+
+def abbreviations(language: str) -> dict[str, str]:
+    suffix = "" if language == DEFAULT_LANGUAGE else f".{language}"
+    path = ROOT / "includes" / f"abbreviations{suffix}.md"
+    return dict(re.findall(r"^\*\[(\w+)\]: (.+)$", path.read_text(encoding="utf-8"), re.M))
+
+
+@pytest.mark.parametrize("language", OTHER_LANGUAGES)
+def test_every_language_explains_the_same_abbreviations(language: str) -> None:
+    assert abbreviations(language).keys() == abbreviations(DEFAULT_LANGUAGE).keys()
 
 
 @pytest.mark.site

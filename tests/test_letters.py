@@ -293,6 +293,19 @@ def test_in_texas_the_meeting_request_names_the_ard_committee() -> None:
 # -- what each letter carries ----------------------------------------------------------------
 
 
+def test_a_parent_who_names_her_language_is_offered_an_interpreter_and_notices_in_it() -> None:
+    case = load_case(json.loads(EXAMPLE_CASE.read_text()) | {"interpreter_language": "Vietnamese"})
+    meeting = render_letter("meeting-request", case, today=GOLDEN_TODAY).body
+    assert "an interpreter in Vietnamese for the meeting" in meeting
+    assert "(34 CFR 300.322(e))" in meeting
+    notice = render_letter("prior-written-notice-request", case, today=GOLDEN_TODAY).body
+    assert "give me the notice in Vietnamese, as 34 CFR 300.503(c) provides" in notice
+    without = load_case(json.loads(EXAMPLE_CASE.read_text()))
+    for name in ("meeting-request", "prior-written-notice-request"):
+        body = render_letter(name, without, today=GOLDEN_TODAY).body
+        assert "interpreter" not in body and "native language" not in body
+
+
 def test_the_follow_up_refers_to_the_earlier_letters_and_the_reply_by_date() -> None:
     body = render_letter("follow-up", realistic(), today=GOLDEN_TODAY).body
     assert "my notes of October 9, 2026 and October 26, 2026" in body
