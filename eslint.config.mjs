@@ -6,7 +6,7 @@ import globals from "globals";
 export default [
   js.configs.recommended,
   {
-    files: ["builder/static/widgets.js", "builder/static/python.js"],
+    files: ["builder/static/page.js", "builder/static/python.js"],
     languageOptions: { sourceType: "module", globals: globals.browser },
   },
   {

@@ -163,7 +163,7 @@ def _language(config: MkDocsConfig) -> str:
 
 def _twins(url: str, language: str) -> list[dict[str, str]]:
     """The page in every language, default language first: its pages are at the top, the
-    others' under /<language>/ (static/widgets.js relies on both)."""
+    others' under /<language>/ (static/page.js relies on both)."""
     prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
     path = url.removeprefix(prefix)
     return [

@@ -1,10 +1,11 @@
 """The tools' Python side in the browser: it runs in a Web Worker and answers the page's messages.
 
-Python runs in a worker so the page never freezes while Python starts or computes; the page's
-own script (static/widgets.js) owns the DOM. Each message says what the reader did and what the
-page shows (its letters, calculators, forms); the answer says what to show: letters, results,
-forms redrawn, messages beside fields, a file to download, what to keep in storage. Nothing here
-imports `js`: both sides speak JSON, so this module is tested like the core.
+Python runs in a worker so the page never freezes while Python starts or computes; the page
+side (static/widgets.py, run by PyScript in MicroPython on the page) owns the DOM. Each message
+says what the reader did and what the page shows (its letters, calculators, forms); the answer
+says what to show: letters, results, forms redrawn, messages beside fields, a file to download,
+what to keep in storage. Nothing here imports `js`: both sides speak JSON text, so this module is
+tested like the core.
 
 One `Session` lives as long as the tab: it keeps the case document in memory (the same JSON a
 case file holds) while the reader moves between pages. Each typed value is written into the
@@ -66,7 +67,7 @@ MAX_FILE_MB = 2
 
 @dataclass
 class Page:
-    """What the page now shown holds, as widgets.js describes it."""
+    """What the page now shown holds, as widgets.py describes it."""
 
     letters: dict[str, str] = field(default_factory=dict)  # widget id -> letter name
     gaps: list[str] = field(default_factory=list)  # widget ids

@@ -38,9 +38,23 @@ BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
 # Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled)
 # and its package index with no packages (PACKAGE_INDEX).
 PYODIDE_FILES = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm")
+# PyScript runs the tools' page side (static/widgets.py) in MicroPython on the page's own thread.
+# Of PyScript's files only those a page loads: its entry, the chunk it imports, and the plugin that
+# sends its errors to the console rather than the page (the others are turned off in the page's
+# configuration). MicroPython's are served as they are.
+PYSCRIPT_FILES = ("core.js", "core-*.js", "error-*.js")
+MICROPYTHON_FILES = ("micropython.mjs", "micropython.wasm")
+# PyScript's plugins, every one turned off in the page's configuration (overrides/partials/
+# runtime.html); turning "error" off loads it only to keep errors off the page.
+PYSCRIPT_PLUGINS = (
+    *("codemirror", "deprecations-manager", "donkey", "error"),
+    *("py-editor", "py-game", "py-terminal"),
+)
 PACKAGE_INDEX = "pyodide-lock.json"
 STDLIB = "python_stdlib.zip"
 LATER_STDLIB = "python_stdlib_later.zip"  # fetched only if one of its modules is imported
+PYSCRIPT = "@pyscript/core"
+MICROPYTHON = "@micropython/micropython-webassembly-pyscript"
 ARCHIVE = "iep.zip"  # our archive: builder/, letters/, Jinja2 and MarkupSafe (python_archive)
 # A first message from a page with one tool of each kind: the standard library's modules that
 # answering it imports are compiled at build time too (bytecode.py).
@@ -83,14 +97,28 @@ class Runtime:
     """Where each runtime file goes in the site, relative to the site root."""
 
     pyodide_version: str
+    pyscript_version: str = ""
+    micropython_version: str = ""
 
     @classmethod
     def from_node_modules(cls) -> Runtime:
-        return cls(pyodide_version=_npm_version("pyodide"))
+        return cls(
+            pyodide_version=_npm_version("pyodide"),
+            pyscript_version=_npm_version(PYSCRIPT),
+            micropython_version=_npm_version(MICROPYTHON),
+        )
 
     @property
     def pyodide_dir(self) -> str:
         return f"assets/runtime/pyodide-{self.pyodide_version}"
+
+    @property
+    def pyscript_dir(self) -> str:
+        return f"assets/runtime/pyscript-{self.pyscript_version}"
+
+    @property
+    def micropython_dir(self) -> str:
+        return f"assets/runtime/micropython-{self.micropython_version}"
 
     @cached_property
     def archive(self) -> bytes:
@@ -130,10 +158,14 @@ class Runtime:
     def template_paths(self) -> dict[str, str | list[str]]:
         """The URLs the page template needs (relative to the site root)."""
         return {
-            "widgets_js": f"{self.python_dir}/widgets.js",
+            "page_js": f"{self.python_dir}/page.js",
             "python_js": f"{self.python_dir}/python.js",
+            "widgets_py": f"{self.python_dir}/widgets.py",
             "pyodide": f"{self.pyodide_dir}/pyodide.mjs",
-            "worker_files": self.worker_files(),
+            "pyscript": f"{self.pyscript_dir}/core.js",
+            "micropython": f"{self.micropython_dir}/micropython.mjs",
+            "tool_files": self.tool_files(),
+            "pyscript_plugins_off": [f"!{plugin}" for plugin in PYSCRIPT_PLUGINS],
         }
 
     def worker_files(self) -> list[str]:
@@ -143,6 +175,16 @@ class Runtime:
             *(f"{self.python_dir}/{name}" for name in ("worker.js", ARCHIVE, STDLIB)),
         ]
 
+    def tool_files(self) -> list[str]:
+        """Every file a page with a tool loads as it starts, besides those every page loads:
+        Python's worker's, and the page side's (PyScript, MicroPython and widgets.py)."""
+        return [
+            *self.worker_files(),
+            *(f"{self.pyscript_dir}/{name}" for name in pyscript_files()),
+            *(f"{self.micropython_dir}/{name}" for name in MICROPYTHON_FILES),
+            f"{self.python_dir}/widgets.py",
+        ]
+
     def write(self, site_dir: Path) -> None:
         """Copy the runtime into the built site, with our archive and the tools' scripts."""
         pyodide = site_dir / self.pyodide_dir
@@ -150,6 +192,14 @@ class Runtime:
         for name in PYODIDE_FILES:
             shutil.copyfile(NODE_MODULES / "pyodide" / name, pyodide / name)
         (pyodide / PACKAGE_INDEX).write_text(package_index_without_packages())
+        pyscript = site_dir / self.pyscript_dir
+        pyscript.mkdir(parents=True, exist_ok=True)
+        for name, text in pyscript_files().items():
+            (pyscript / name).write_text(text, encoding="utf-8")
+        micropython = site_dir / self.micropython_dir
+        micropython.mkdir(parents=True, exist_ok=True)
+        for name in MICROPYTHON_FILES:
+            shutil.copyfile(NODE_MODULES / MICROPYTHON / name, micropython / name)
         python = site_dir / self.python_dir
         python.mkdir(parents=True, exist_ok=True)
         (python / ARCHIVE).write_bytes(self.compiled.archive)
@@ -158,6 +208,60 @@ class Runtime:
         for static in sorted(STATIC.iterdir()):
             if static.name != SERVICE_WORKER:  # it goes to the site root (write_service_worker)
                 shutil.copyfile(static, python / static.name)
+
+
+# PyScript as released opens an IndexedDB database ("IDBMap/@pyscript.fs", for its file-system
+# helpers) as soon as it loads, and composes its workers' hooks with Function(), which a page may
+# run only if its policy allows eval. The site uses neither its file-system helpers nor its
+# workers, so the build changes exactly those two places in the chunk it serves: the database is
+# opened only if a helper is ever called (never, here), and workers get no composed hooks. Each
+# pattern must match once, so a new PyScript that changed them fails the build, not a reader.
+_PYSCRIPT_IDB = re.compile(
+    r'(?P<ns>\w+)="@pyscript\.fs",(?P<err>\w+)="storage permissions not granted",'
+    r"(?P<idb>\w+)=new (?P<map>\w+)\((?P=ns)\)"
+)
+_PYSCRIPT_WORKER_HOOKS = re.compile(
+    r"(?P<fn>\w+)=\((?P<self>\w+),(?P<name>\w+)\)=>\{const (?P<cbs>\w+)=\[\.\.\.\w+\((?P=name)\)\];"
+    r"if\((?P=cbs)\.length\)\{(?=const \w+=\w+\((?P=self)\[`_\$\{(?P=name)\}`\])"
+)
+
+
+def _lazy_idb(match: re.Match[str]) -> str:
+    database, map_class = match["idb"], match["map"]
+    opened = f"d??=new {map_class}({match['ns']})"
+    lazy = (
+        f"((d)=>new Proxy({{}},{{get:(_,k)=>{{{opened};const v=d[k];"
+        'return typeof v=="function"?v.bind(d):v}}))()'
+    )
+    constants = f'{match["ns"]}="@pyscript.fs",{match["err"]}="storage permissions not granted"'
+    return f"{constants},{database}={lazy}"
+
+
+def _no_worker_hooks(match: re.Match[str]) -> str:
+    fn, none = f"{match['fn']}=({match['self']},{match['name']})", match["cbs"]
+    return f"{fn}=>{{const {none}=[];if({none}.length){{"
+
+
+def patched_pyscript(source: str) -> str:
+    """PyScript's core chunk, with no IndexedDB opened and no Function() (see above)."""
+    changes = ((_PYSCRIPT_IDB, _lazy_idb), (_PYSCRIPT_WORKER_HOOKS, _no_worker_hooks))
+    for pattern, replacement in changes:
+        source, count = pattern.subn(replacement, source)
+        if count != 1:
+            raise RuntimeError(f"PyScript's core: {pattern.pattern[:40]}... matched {count} times")
+    return source
+
+
+def pyscript_files() -> dict[str, str]:
+    """The PyScript files a page loads, by name, its core chunk patched (patched_pyscript)."""
+    dist = NODE_MODULES / PYSCRIPT / "dist"
+    files: dict[str, str] = {}
+    for pattern in PYSCRIPT_FILES:
+        (path,) = sorted(dist.glob(pattern))  # exactly one each
+        text = path.read_text(encoding="utf-8")
+        text = re.sub(r"\n//# sourceMappingURL=\S+\s*$", "\n", text)  # no map is served
+        files[path.name] = patched_pyscript(text) if pattern == "core-*.js" else text
+    return files
 
 
 def package_index_without_packages() -> str:
@@ -274,14 +378,17 @@ def _npm_version(package: str) -> str:
     return version
 
 
-# Only the site itself. Python runs in a Web Worker: a worker loaded from the site gets its policy
-# from its own response, not from this page's, so the pages need neither 'wasm-unsafe-eval' nor
-# 'unsafe-eval' (which Pyodide needs) and stay free of eval. Every page carries the same policy
-# because instant navigation keeps the first page's. Material's few inline scripts are allowed by
-# their hashes; styles allow inline because Material sets style attributes. No other host is named.
+# Only the site itself. Pyodide runs in a Web Worker, which gets its policy from its own response,
+# not from this page's, so the pages never allow 'unsafe-eval' (which Pyodide needs) and stay free
+# of eval. The tools' page side runs in MicroPython (PyScript) on the page's own thread, which
+# compiles MicroPython's WebAssembly: 'wasm-unsafe-eval' allows that and nothing else (no eval of
+# text; the build serves a PyScript that needs none, site_build.patched_pyscript). Every page
+# carries the same policy because instant navigation keeps the first page's. Material's few inline
+# scripts are allowed by their hashes; styles allow inline because Material sets style attributes.
+# No other host is named.
 CSP_DIRECTIVES = (
     "default-src 'self'",
-    "script-src 'self' {hashes}",
+    "script-src 'self' 'wasm-unsafe-eval' {hashes}",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self'",

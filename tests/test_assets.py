@@ -53,9 +53,9 @@ def test_a_module_left_out_of_the_archive_does_not_change_its_folder(builder_cop
 
 def test_a_changed_page_script_gives_a_new_archive_folder(builder_copy: Path) -> None:
     before = python_dir()
-    with (builder_copy / "static" / "widgets.js").open("a", encoding="utf-8") as script:
-        script.write("// changed\n")
-    assert python_dir() != before, "widgets.js is served from the same folder"
+    with (builder_copy / "static" / "widgets.py").open("a", encoding="utf-8") as script:
+        script.write("# changed\n")
+    assert python_dir() != before, "widgets.py is served from the same folder"
 
 
 def test_a_new_runtime_version_gives_new_folders() -> None:

@@ -23,7 +23,7 @@ from tests.site import new_context, python_worker, worker_scripts
 pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
 BOOT_TIMEOUT_MS = 120_000
-# True once Python has answered everything the reader did (widgets.js marks the wait).
+# True once Python has answered everything the reader did (widgets.py marks the wait).
 SETTLED = "!document.documentElement.hasAttribute('data-iep-busy')"
 ALL_READY = """() => [...document.querySelectorAll('.iep-widget')]
     .every(widget => widget.dataset.state === 'ready')"""
@@ -56,7 +56,7 @@ def follow_link(page: Any, url: str) -> None:
 
 
 def settled(page: Any) -> None:
-    """Wait until Python has answered everything the reader did (widgets.js marks the wait)."""
+    """Wait until Python has answered everything the reader did (widgets.py marks the wait)."""
     page.wait_for_function(f"() => {SETTLED}")
 
 
@@ -345,7 +345,9 @@ def test_the_home_page_fetches_what_python_loads_ahead_and_runs_none_of_it(
     page.goto(site.url)
     page.wait_for_load_state("networkidle")
     fetched = {url.removeprefix(site.url) for url in visit.requests}
-    assert set(Runtime.from_node_modules().worker_files()) <= fetched
+    runtime = Runtime.from_node_modules()
+    assert set(runtime.worker_files()) <= fetched
+    assert set(runtime.tool_files()) <= fetched, "and the page side's: PyScript, MicroPython"
     assert [worker.url for worker in page.workers if "/assets/py/" in worker.url] == []
     assert visit.errors == []
 

@@ -43,7 +43,7 @@ def test_a_printed_letter_is_the_letter_alone_on_letter_paper(
         import_realistic_case(page)
         widget = page.locator('[data-widget="letter"]').first
         assert widget.locator('[data-action="print"]').count() == 1
-        # What the Print button does before it opens the print dialog (widgets.js, printLetter).
+        # What the Print button does before it opens the print dialog (page.js, printLetter).
         widget.evaluate(
             "w => { document.body.classList.add('iep-printing-letter');"
             " w.classList.add('iep-print-target'); }"

@@ -1,4 +1,4 @@
-"""The tools' Python side in the browser, driven by the page's messages (as widgets.js sends them).
+"""The tools' Python side in the browser, driven by the page's messages (as widgets.py sends them).
 
 It runs in a Web Worker in the browser; here it runs in CPython, since both sides speak JSON.
 The browser tests (test_browser.py and the others) drive the same code through the page.
@@ -32,7 +32,7 @@ READY = {"letter": text("widget.ready"), "gap": text("gap.ready")}
 
 
 def ask(session: Session, action: str = "fields", **details: Any) -> dict[str, Any]:
-    """One message as widgets.js sends it, through JSON both ways as in the browser."""
+    """One message as widgets.py sends it, through JSON both ways as in the browser."""
     message = {"action": action, "page": PAGE, "today": TODAY, "fields": [], **details}
     answer: dict[str, Any] = json.loads(json.dumps(session.handle(json.loads(json.dumps(message)))))
     return answer
@@ -112,7 +112,7 @@ def test_a_bad_value_is_kept_and_explained_beside_its_field(session: Session) ->
 
 
 def test_naming_a_service_redraws_no_form(session: Session) -> None:
-    """The headings that name the service follow it in the page (widgets.js): a form redrawn
+    """The headings that name the service follow it in the page (widgets.py): a form redrawn
     under the reader's fingers could cost them their place."""
     answer = ask(session, fields=[["services.0.name", "Speech-language therapy"]])
     assert answer["forms"] == []

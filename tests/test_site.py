@@ -102,7 +102,8 @@ def test_the_runtime_is_served_from_the_site_itself(site: BuiltSite) -> None:
     assert (builder.parent / runtime[1]).resolve().name == "pyodide.mjs"
     assert (builder.parent / runtime[1]).resolve().exists()
     python = next(site.directory.glob("assets/py/*/python.js")).parent
-    assert {"python.js", "worker.js", "widgets.js", "iep.zip"} <= {p.name for p in python.iterdir()}
+    served = {p.name for p in python.iterdir()}
+    assert {"python.js", "worker.js", "page.js", "widgets.py", "iep.zip"} <= served
 
 
 def test_pyodide_is_served_a_package_index_without_packages(site: BuiltSite) -> None:

@@ -12,12 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from builder.site_build import pyscript_files
 from tests.conftest import SUBPATH, BuiltSite, Visit
 from tests.site import worker_scripts
 from tests.test_browser import follow_link, letter_text, open_builder, type_example_case
 
 # Every runtime file a page loads, and the version or content hash its folder name carries.
-VERSIONED = re.compile(r"assets/(?:py/[0-9a-f]{12}|runtime/pyodide-\d+\.\d+\.\d+)/")
+VERSIONED = re.compile(
+    r"assets/(?:py/[0-9a-f]{12}|runtime/(?:pyodide|pyscript|micropython)-\d+\.\d+\.\d+)/"
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,9 +64,10 @@ def test_every_runtime_file_lives_in_a_versioned_folder(site: BuiltSite) -> None
         if path.is_file()
     ]
     assert {Path(name).name for name in files} == {
-        *("iep.zip", "python.js", "worker.js", "widgets.js"),
+        *("iep.zip", "python.js", "worker.js", "page.js", "widgets.py"),
         *("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip"),
         *("pyodide-lock.json", "python_stdlib_later.zip"),
+        *("micropython.mjs", "micropython.wasm", *pyscript_files()),
     }
     assert [name for name in files if not VERSIONED.match(name)] == []
 
@@ -87,6 +91,7 @@ def test_every_runtime_file_loaded_carries_a_version_or_a_hash(
     loaded = runtime_requests(visit, site)
     names = {Path(url).name for url in loaded}
     assert {"python.js", "worker.js", "pyodide.mjs", "pyodide.asm.wasm", "iep.zip"} <= names
+    assert {"page.js", "widgets.py", "core.js", "micropython.wasm"} <= names, "and PyScript's"
     assert [url for url in loaded if not VERSIONED.match(url)] == []
 
 

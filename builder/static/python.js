@@ -4,8 +4,9 @@
 // short-lived, one after the other, keep a snapshot of Python for the next: keepSnapshot.)
 //
 // On a page with a tool this module is loaded from <head> (async, tagged data-start) and starts
-// the worker at the page's first frame; widgets.js imports the same module, and starts it after
-// an instant navigation to a page with a tool.
+// the worker at the page's first frame; page.js imports the same module, and starts it after an
+// instant navigation to a page with a tool. The tools' page side (widgets.py, in MicroPython)
+// asks Python through page.js, in JSON text both ways.
 const tag = document.querySelector("script[data-pyodide]");
 // Resolved once, against the first page's address: instant navigation keeps this module.
 const runtimeUrl = new URL(tag.dataset.pyodide, document.baseURI).href;
@@ -30,7 +31,7 @@ export const started = new Promise((resolve, reject) => {
   markStarted = resolve;
   markFailed = reject;
 });
-started.catch(() => {}); // widgets.js reports the failure; nobody else need listen
+started.catch(() => {}); // page.js reports the failure; nobody else need listen
 
 function received({ data }) {
   if (data.started) {
@@ -41,7 +42,7 @@ function received({ data }) {
     const { resolve, reject } = waiting.get(data.id);
     waiting.delete(data.id);
     if (data.error) reject(new Error(data.error));
-    else resolve(JSON.parse(data.answer));
+    else resolve(data.answer);
   }
 }
 
@@ -123,14 +124,15 @@ export function keepSnapshot() {
     );
 }
 
-// Python's answer to one message; messages are answered in the order they are sent.
+// Python's answer to one message (JSON text), as JSON text; messages are answered in the order
+// they are sent.
 export async function ask(message) {
   await started;
   const id = nextId++;
   lastAsked = performance.now();
   return new Promise((resolve, reject) => {
     waiting.set(id, { resolve, reject });
-    worker.postMessage({ id, message: JSON.stringify(message) });
+    worker.postMessage({ id, message });
   });
 }
 
