@@ -9,7 +9,7 @@ ESLINT := node_modules/.bin/eslint
 HOST := 127.0.0.1
 PORT := 8000
 
-.PHONY: setup build serve test lint bench browser clean
+.PHONY: setup build serve test lint bench bench-compare browser clean
 
 setup: $(VENV)/.installed node_modules/.installed
 
@@ -57,6 +57,12 @@ test: setup browser
 # Timings of what a parent feels, next to the targets (never asserted): BENCH_ARGS=--quick for 2 runs.
 bench: setup browser
 	$(PY) -m tests.benchmarks $(BENCH_ARGS)
+
+# Before and after in one run: the site as BEFORE (a commit, main by default) built it, next to
+# this working tree's, measured in turns (tests/benchmarks/compare.py).
+BEFORE ?= main
+bench-compare: setup browser
+	$(PY) -m tests.benchmarks.compare --before $(BEFORE) $(COMPARE_ARGS)
 
 lint: setup
 	$(PY) -m ruff check builder tests

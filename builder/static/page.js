@@ -139,25 +139,32 @@ function keepTyped(event) {
 document.addEventListener("input", keepTyped);
 document.addEventListener("change", keepTyped);
 
-// PyScript, with the same tags a tool page is built with (overrides/partials/runtime.html), on a
-// tool page reached by instant navigation from a page without them; once there, widgets.py stays
-// and follows the navigation itself.
+// PyScript, on a tool page: it runs the page's <script type="mpy"> (overrides/partials/
+// runtime.html), or, on a tool page reached by instant navigation from a page without one, the
+// same tags written here; once there, widgets.py stays and follows the navigation itself. Not in a
+// browser without WebAssembly, where MicroPython cannot run either: the tools say so (above).
 const pyscriptUrl = new URL(tag.dataset.pyscript, document.baseURI).href;
 const widgetsUrl = new URL(tag.dataset.widgets, document.baseURI).href;
+// Where widgets.py finds this module and itself, resolved against the first page's address
+// (instant navigation changes the page's).
+tag.dataset.pageJs = import.meta.url;
+tag.dataset.widgets = widgetsUrl;
 const pyscriptConfig = JSON.parse(tag.dataset.config);
 pyscriptConfig.interpreter = new URL(pyscriptConfig.interpreter, document.baseURI).href;
 
 function bringPyScript() {
-  if (document.querySelector('script[type="mpy"]')) return;
-  const settings = document.createElement("py-config");
-  settings.hidden = true;
-  settings.textContent = JSON.stringify({ plugins: pyscriptConfig.plugins });
-  const script = document.createElement("script");
-  script.type = "mpy";
-  script.async = true;
-  script.src = widgetsUrl;
-  script.setAttribute("config", JSON.stringify(pyscriptConfig));
-  document.body.append(settings, script);
+  if (typeof WebAssembly !== "object") return;
+  if (!document.querySelector('script[type="mpy"]')) {
+    const settings = document.createElement("py-config");
+    settings.hidden = true;
+    settings.textContent = JSON.stringify({ plugins: pyscriptConfig.plugins });
+    const script = document.createElement("script");
+    script.type = "mpy";
+    script.async = true;
+    script.src = widgetsUrl;
+    script.setAttribute("config", JSON.stringify(pyscriptConfig));
+    document.body.append(settings, script);
+  }
   import(pyscriptUrl).catch(() => showFailure());
 }
 

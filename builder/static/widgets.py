@@ -34,9 +34,10 @@ ANNOUNCE_AFTER_MS = 1000
 WATCHED = '[data-role="body"], [data-role="results-region"]'
 SERVICE_NAME = re.compile(r"^services\.(\d+)\.name$")
 
-_tag = document.querySelector("script[data-widgets]")
-_widgets_url = js.URL.new(_tag.dataset.widgets, document.baseURI).href
-(page,) = await js_import(_tag.src)  # noqa: F704  (page.js: Python's worker, Copy, Print...)
+# page.js (Python's worker, Copy, Print...) and this file, as page.js found them on the first page.
+_tag = document.querySelector("script[data-page-js]")
+_widgets_url = _tag.dataset.widgets
+(page,) = await js_import(_tag.dataset.pageJs)  # noqa: F704
 
 pending = {}  # path -> value typed since the last message to Python
 actions = []  # what the reader did, in order, not yet sent
