@@ -165,6 +165,7 @@ function bringPyScript() {
     script.setAttribute("config", JSON.stringify(pyscriptConfig));
     document.body.append(settings, script);
   }
+  performance.mark("iep:pyscript-asked"); // marks for the browser's tools and `make bench`
   import(pyscriptUrl).catch(() => showFailure());
 }
 

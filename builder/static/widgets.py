@@ -18,8 +18,11 @@ import json
 import re
 
 import js
-from pyscript import document, js_import, window
-from pyscript.ffi import to_js
+
+js.performance.mark("iep:page-side-running")  # MicroPython and PyScript have started
+
+from pyscript import document, js_import, window  # noqa: E402
+from pyscript.ffi import to_js  # noqa: E402
 
 # Storage under this prefix: the case this tab keeps (session storage), and the one this device
 # remembers once the reader ticks "Remember on this device" (local storage). builder/session.py
@@ -529,6 +532,7 @@ def page_shown(*_):
         send({"action": "mount"})
 
 
+js.performance.mark("iep:page-side-ready")
 _navigation = getattr(window, "document$", None)
 if _navigation is not None and hasattr(_navigation, "subscribe"):
     _navigation.subscribe(page_shown)
