@@ -43,6 +43,10 @@ LADDER = (
     "guide/beyond/getting-help/",
     "builder/",
     "privacy/",
+    # the same offline copy in Spanish: a link into it loads the page whole, from the cache
+    "es/",
+    "es/guide/get-specific/",
+    "es/builder/",
 )
 CACHE_NAMES = "async () => (await caches.keys()).sort()"
 # The newest worker's state once settled (activated, or redundant if it failed), and the cache
