@@ -20,7 +20,6 @@ from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
 from tests.site import new_context, python_worker, worker_scripts
 
-pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
 BOOT_TIMEOUT_MS = 120_000
 # True once Python has answered everything the reader did (widgets.js marks the wait).

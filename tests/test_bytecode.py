@@ -122,7 +122,6 @@ AS_SHIPPED = {
 }
 
 
-@pytest.mark.site
 @pytest.mark.parametrize("behaviour", AS_SHIPPED)
 def test_the_library_as_shipped_in_the_sites_pyodide(site: BuiltSite, behaviour: str) -> None:
     code, expected = AS_SHIPPED[behaviour]

@@ -2,8 +2,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
-from functools import reduce
 from typing import Any
 
 import jsonschema
@@ -174,7 +172,7 @@ def sample(node: dict[str, Any], keys: tuple[str | int, ...], found: list[Schema
         return node["enum"][0]
     if node == SCHEMA["$defs"]["date"]:
         return "2026-10-06"
-    return {"integer": node.get("minimum", 1), "boolean": True}.get(node.get("type"), "x")
+    return {"integer": node.get("minimum", 1), "boolean": True}.get(str(node.get("type")), "x")
 
 
 def full_document() -> dict[str, Any]:
@@ -201,8 +199,11 @@ CANDIDATE_NAMES = sorted(
 
 
 def inside(document: dict[str, Any], found: SchemaObject) -> dict[str, Any]:
-    obj: dict[str, Any] = reduce(operator.getitem, found.keys, document)
-    return obj
+    obj: Any = document
+    for key in found.keys:  # names of fields, and indexes of lists
+        obj = obj[key]
+    inner: dict[str, Any] = obj
+    return inner
 
 
 def known_to_the_reader(found: SchemaObject) -> set[str]:

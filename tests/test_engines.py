@@ -21,8 +21,6 @@ from tests.engines import (
 from tests.site import RESTORED_MARK, SNAPSHOT_DONE, SNAPSHOT_MARK
 from tests.test_browser import READY, SETTLED
 
-pytestmark = pytest.mark.browser
-
 PAGE = "guide/write-to-the-case-manager/"
 STATE = "document.querySelector('.iep-widget').dataset.state"
 LIVE = f"!!document.querySelector('{READY}')"

@@ -261,6 +261,7 @@ def test_a_week_without_school_is_named_exactly_when_one_falls_in_a_weekly_servi
         if gap.service.per != "week" or gap.window is None:
             continue
         weeks = {week.monday for week in gap.weeks if week.school_days}
+        assert case.period is not None
         start, end = max(gap.window.start, case.period.start), min(gap.window.end, case.period.end)
         span = range((end - start).days + 1)
         dates = [start + dt.timedelta(days=offset) for offset in span]

@@ -12,7 +12,6 @@ from builder.jurisdictions import load_states
 from tests.conftest import ROOT, BuiltSite
 from tests.pages import sources
 
-pytestmark = pytest.mark.site
 PAGES = sorted((ROOT / "docs").rglob("*.md"))
 NEGATION = re.compile(
     r"\b(not|no|only|could not|cannot|does not|do not|never|unless|old|older|outdated)\b", re.I

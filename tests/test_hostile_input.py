@@ -491,7 +491,12 @@ INJECTED = """() => [...document.querySelectorAll('*')].filter(element =>
 def _open_with_guards(visit: Visit, site: BuiltSite, page_path: str) -> tuple[Any, list[str]]:
     """The tool page, ready and filled in, with every dialog it tries to open recorded."""
     dialogs: list[str] = []
-    visit.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    visit.page.on("dialog", refuse)
     page = open_builder(visit, site, page_path)
     type_example_case(page)
     return page, dialogs
@@ -526,7 +531,6 @@ def _field_values(page: Any) -> dict[str, str]:
     return values
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("page_path", ["guide/get-specific/", "builder/"])
 def test_hostile_values_typed_into_the_tools_are_harmless(
     visit: Visit, site: BuiltSite, page_path: str, trust_report: dict[str, str]
@@ -570,7 +574,6 @@ def test_hostile_values_typed_into_the_tools_are_harmless(
     assert visit.errors == []
 
 
-@pytest.mark.browser
 def test_a_hostile_case_file_is_shown_as_text_with_its_messages(
     visit: Visit, site: BuiltSite, tmp_path: Path
 ) -> None:
@@ -608,7 +611,6 @@ BROKEN_FILES = {
 }
 
 
-@pytest.mark.browser
 def test_a_malformed_or_foreign_case_file_is_explained_and_nothing_typed_is_lost(
     visit: Visit, site: BuiltSite, tmp_path: Path
 ) -> None:
@@ -636,7 +638,6 @@ DAMAGED_SAVES = {
 }
 
 
-@pytest.mark.browser
 def test_a_damaged_saved_case_of_any_kind_is_explained_and_set_aside(
     visit: Visit, site: BuiltSite
 ) -> None:
@@ -652,7 +653,6 @@ def test_a_damaged_saved_case_of_any_kind_is_explained_and_set_aside(
     assert visit.errors == []
 
 
-@pytest.mark.browser
 def test_a_saved_case_with_bad_values_is_loaded_with_each_one_explained(
     visit: Visit, site: BuiltSite
 ) -> None:

@@ -89,7 +89,6 @@ def _controlled_after_first_visit(page: Any, url: str) -> None:
     assert page.evaluate("navigator.serviceWorker.controller !== null")
 
 
-@pytest.mark.browser
 def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     own_site: OwnSite, context: Any, trust_report: dict[str, str]
 ) -> None:
@@ -121,7 +120,6 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     trust_report["offline run of the whole ladder"] = f"{len(LADDER)} pages, passed"
 
 
-@pytest.mark.browser
 def test_a_network_that_never_answers_gets_the_kept_pages_after_a_few_seconds(
     own_site: OwnSite, context: Any
 ) -> None:
@@ -139,7 +137,6 @@ def test_a_network_that_never_answers_gets_the_kept_pages_after_a_few_seconds(
     assert errors == []
 
 
-@pytest.mark.browser
 def test_a_new_version_of_the_site_replaces_the_old_cache(own_site: OwnSite, context: Any) -> None:
     page = context.new_page()
     errors = _recording(page)
@@ -165,7 +162,6 @@ def test_a_new_version_of_the_site_replaces_the_old_cache(own_site: OwnSite, con
     assert errors == []
 
 
-@pytest.mark.site
 def test_the_service_worker_keeps_every_file_a_reader_loads(site: BuiltSite) -> None:
     worker = (site.directory / "sw.js").read_text()
     found = re.search(r"const FILES = (\[.*?\]);", worker, re.S)

@@ -12,7 +12,6 @@ import pytest
 from tests.conftest import BuiltSite
 from tests.test_accessibility import import_realistic_case, themed_page, wait_until_live
 
-pytestmark = pytest.mark.browser
 # Visible text outside the printed letter's paper.
 STRAY_TEXT = """w => {
   const paper = w.querySelector('[data-role="letter"]');

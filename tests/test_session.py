@@ -140,8 +140,8 @@ def test_adding_and_removing_a_row_redraws_the_forms_and_moves_the_focus(
 
 def test_a_long_log_shows_its_last_rows_until_the_reader_asks_for_all(session: Session) -> None:
     log = [{"date": f"2026-09-{day:02d}", "minutes": "30"} for day in range(1, 29)] * 3
-    document = {"version": 1, "services": [{"name": "Speech", "minutes": 30, "per": "week"}]}
-    document["services"][0]["log"] = log
+    service = {"name": "Speech", "minutes": 30, "per": "week", "log": log}
+    document = {"version": 1, "services": [service]}
     imported = ask(session, "import", source=json.dumps(document))
     calculator = next(form["html"] for form in imported["forms"] if form["uid"] == "iep-1")
     assert 'data-path="services.0.log.83.date"' in calculator, "the last row is shown"

@@ -24,7 +24,7 @@ def every_rendering() -> dict[str, str]:
     for info in catalogue():
         rendered[info.name] = render_letter(info.name, case, today=TODAY).text
         rendered[f"widget:{info.name}"] = render_letter_widget(
-            info.name, uid="w", with_form=True, today=TODAY, document=None
+            info.name, uid="w", with_form=True, today=TODAY
         )
     return rendered
 

@@ -4,10 +4,9 @@ import datetime as dt
 from typing import Any
 
 import icalendar
-import pytest
 
 from builder.case import Case, load_case
-from builder.timeline import TimelineEvent, add_business_days, timeline, to_ics
+from builder.timeline import TimelineEvent, timeline, to_ics
 from tests.test_letters import GOLDEN_TODAY, realistic_document
 
 STAMP = dt.datetime(2026, 11, 23, 18, 30, tzinfo=dt.UTC)
@@ -74,19 +73,6 @@ def test_a_records_letter_and_the_same_request_date_are_one_event() -> None:
         letters_sent=[{"letter": "records-request", "date": "2026-11-23"}],
     )
     assert len(kinds(events_of(document), "records_due")) == 1
-
-
-@pytest.mark.parametrize(
-    ("start", "end"),
-    [
-        (dt.date(2026, 11, 23), dt.date(2026, 11, 30)),  # Monday -> next Monday
-        (dt.date(2026, 11, 20), dt.date(2026, 11, 27)),  # Friday -> next Friday
-        (dt.date(2026, 11, 21), dt.date(2026, 11, 27)),  # Saturday -> Friday
-        (dt.date(2026, 11, 22), dt.date(2026, 11, 27)),  # Sunday -> Friday
-    ],
-)
-def test_business_days_count_monday_to_friday(start: dt.date, end: dt.date) -> None:
-    assert add_business_days(start, 5) == end
 
 
 def test_a_california_meeting_request_shows_the_30_days_with_the_statute_s_carve_out() -> None:
