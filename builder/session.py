@@ -230,7 +230,12 @@ class Session:
     def choose_letter(self, uid: str, name: str, answer: Answer, today: dt.date) -> None:
         """Show another letter in the builder page's letter widget, with the same facts."""
         answer.widgets[uid] = render_letter_widget(
-            name, uid=uid, with_form=False, today=today, document=self.document
+            name,
+            uid=uid,
+            with_form=False,
+            today=today,
+            document=self.document,
+            language=self.language,
         )
         answer.page.letters[uid] = name
         answer.mounted = True

@@ -403,3 +403,17 @@ def test_a_case_moves_between_languages_unchanged() -> None:
     assert from_english == from_spanish
     example = read_case(json.loads(EXAMPLE_CASE.read_text(encoding="utf-8")))[0]
     assert read_case(json.loads(from_spanish))[0] == example, "its letters stay in English too"
+
+
+def test_a_letter_chosen_on_a_spanish_page_keeps_the_page_s_words_whatever_its_language() -> None:
+    session = Session()
+    ask_on(SPANISH_PAGE, session, "mount")
+    ask_on(SPANISH_PAGE, session, fields=[["child.name", "Mia"], ["language", "en"]])
+    answer = ask_on(
+        SPANISH_PAGE, session, "choose-letter", widget="iep-1", letter="meeting-request"
+    )
+    widget = answer["widgets"]["iep-1"]
+    assert text("widget.facts_above", "es") in widget
+    assert text("form.letter_facts", "es") in widget
+    assert text("widget.facts_above") not in widget
+    assert "\nDear " in body(answer, "meeting-request"), "the letter itself stays in English"
