@@ -296,10 +296,10 @@ def test_in_texas_the_meeting_request_names_the_ard_committee() -> None:
 def test_a_parent_who_names_her_language_is_offered_an_interpreter_and_notices_in_it() -> None:
     case = load_case(json.loads(EXAMPLE_CASE.read_text()) | {"interpreter_language": "Vietnamese"})
     meeting = render_letter("meeting-request", case, today=GOLDEN_TODAY).body
-    assert "an interpreter in Vietnamese for the meeting" in meeting
+    assert "an interpreter for the meeting (Vietnamese)" in meeting
     assert "(34 CFR 300.322(e))" in meeting
     notice = render_letter("prior-written-notice-request", case, today=GOLDEN_TODAY).body
-    assert "give me the notice in Vietnamese, as 34 CFR 300.503(c) provides" in notice
+    assert "the notice in my native language (Vietnamese), as 34 CFR 300.503(c)" in notice
     without = load_case(json.loads(EXAMPLE_CASE.read_text()))
     for name in ("meeting-request", "prior-written-notice-request"):
         body = render_letter(name, without, today=GOLDEN_TODAY).body
