@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from builder.case import DateRange, LogEntry
-from builder.gap import GapReport, IncidentGroup, ServiceGap, Week, rounded
+from builder.gap_facts import GapReport, IncidentGroup, ServiceGap, Week, rounded
 from builder.gap_words import (
     alert_lines,
     assumption_lines,

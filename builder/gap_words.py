@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from builder.case import DateRange
-from builder.gap import Alert, Assumption, Flag, GapReport, ServiceGap, Shortfall, rounded
+from builder.gap_facts import Alert, Assumption, Flag, GapReport, ServiceGap, Shortfall, rounded
 from builder.i18n import (
     and_list,
     at_start,

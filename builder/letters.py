@@ -26,7 +26,8 @@ import jinja2
 from builder import templating
 from builder.case import Case, DateRange, Person
 from builder.complaint import one_year_check
-from builder.gap import GapReport, ServiceGap, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, ServiceGap, rounded
 from builder.gap_report import report_lines
 from builder.gap_words import child_name, flag_description, shortfalls_text, summary
 from builder.i18n import (

@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from builder.case import Case
-from builder.gap import GapReport, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, rounded
 from builder.gap_words import sentences
 from builder.i18n import long_date, mid_sentence, number, text
 from builder.letters import missed_services_table

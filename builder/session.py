@@ -35,7 +35,8 @@ from builder.form_document import (
     set_path,
     without_blanks,
 )
-from builder.gap import GapReport, Schedule, compute_gap
+from builder.gap import Schedule, compute_gap
+from builder.gap_facts import GapReport
 from builder.gap_words import field_alerts
 from builder.i18n import DEFAULT_LANGUAGE, languages, text
 from builder.letters import blanks, mailto_url, render_letter

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 from builder.case import Case
 from builder.complaint import complaint_problems
-from builder.gap import ServiceGap, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import ServiceGap, rounded
 from builder.gap_words import labels
 from builder.i18n import text
 from builder.letters import missing_in_words

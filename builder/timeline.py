@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from builder.case import Case
 from builder.complaint import one_year_check
-from builder.gap import GapReport
+from builder.gap_facts import GapReport
 from builder.i18n import long_date, text
 from builder.letters import (
     CALIFORNIA,

@@ -25,7 +25,8 @@ from builder import templating
 from builder.case import Case, load_case
 from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.form_document import get_path
-from builder.gap import GapReport, Week, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, Week, rounded
 from builder.gap_report import Row, rows
 from builder.gap_words import alert_lines, assumption_lines, headline, summary
 from builder.i18n import (

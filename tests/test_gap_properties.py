@@ -22,7 +22,8 @@ from builder.case import (
     Received,
     Service,
 )
-from builder.gap import GapReport, ServiceGap, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, ServiceGap, rounded
 from builder.gap_report import report_to_dict
 from builder.school_days import SchoolCalendar, weekdays
 
