@@ -15,7 +15,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from builder.case import Case, CaseError, loads_case
+from builder.case import Case, CaseError
+from builder.case_reader import loads_case
 from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.csvlog import log_from_csv, log_to_csv
 from builder.gap import compute_gap

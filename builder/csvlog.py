@@ -30,8 +30,8 @@ from builder.case import (
     LogEntry,
     Problem,
     Service,
-    clean_text,
 )
+from builder.case_values import clean_text
 from builder.i18n import text
 
 COLUMNS = ("service", "date", "minutes", "reason", "setting", "delivery", "note")

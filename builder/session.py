@@ -27,7 +27,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder.case import Case, KeptServices, Problem, case_to_dict, parse_json, read_case
+from builder.case import Case, Problem
+from builder.case_reader import KeptServices, parse_json, read_case
+from builder.case_writer import case_to_dict
 from builder.form_document import (
     add_item,
     as_form_document,

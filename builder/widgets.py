@@ -22,7 +22,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from builder import templating
-from builder.case import Case, load_case
+from builder.case import Case
+from builder.case_reader import load_case
 from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.form_document import get_path
 from builder.gap import compute_gap

@@ -12,8 +12,8 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from builder.case import load_case
-from builder.case import loads_case as parse
+from builder.case_reader import load_case
+from builder.case_reader import loads_case as parse
 from builder.gap import compute_gap
 from builder.gap_report import report_to_dict
 from builder.site_build import LATER_STDLIB, Runtime

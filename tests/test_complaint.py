@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from builder.case import Case, Incident, load_case
+from builder.case import Case, Incident
+from builder.case_reader import load_case
 from builder.complaint import complaint_problems, one_year_check
 from builder.letters import render_letter
 from builder.school_days import one_year_after

@@ -12,17 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.case import (
-    DELIVERIES,
-    REASONS,
-    SETTINGS,
-    Case,
-    LogEntry,
-    Received,
-    Service,
-    clean_text,
-    load_case,
-)
+from builder.case import DELIVERIES, REASONS, SETTINGS, Case, LogEntry, Received, Service
+from builder.case_reader import load_case
+from builder.case_values import clean_text
 from builder.cli import main
 from builder.csvlog import COLUMNS, log_from_csv, log_to_csv
 from tests.conftest import CASES

@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 
-from builder.case import MAX_TEXT, Case, CaseError, case_to_dict, loads_case, read_case
+from builder.case import MAX_TEXT, Case, CaseError
+from builder.case_reader import loads_case, read_case
+from builder.case_writer import case_to_dict
 from builder.form_document import (
     as_form_document,
     get_path,

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from builder.case import Case, load_case
+from builder.case import Case
+from builder.case_reader import load_case
 from builder.jurisdictions import load_states
 from builder.letters import catalogue, render_letter
 from tests.conftest import CASES

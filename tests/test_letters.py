@@ -10,8 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from builder.case import Case, case_to_dict, load_case, read_case
+from builder.case import Case
 from builder.case import DateRange as Range
+from builder.case_reader import load_case, read_case
+from builder.case_writer import case_to_dict
 from builder.gap import compute_gap
 from builder.i18n import dates_text, messages
 from builder.letters import (

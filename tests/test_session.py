@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from builder import session as session_module
-from builder.case import case_to_dict, read_case
+from builder.case_reader import read_case
+from builder.case_writer import case_to_dict
 from builder.form_document import without_blanks
 from builder.gap import compute_gap
 from builder.i18n import text

@@ -18,7 +18,8 @@ from typing import Any
 
 import pytest
 
-from builder.case import Case, loads_case
+from builder.case import Case
+from builder.case_reader import loads_case
 from builder.letters import catalogue, render_letter
 from builder.meeting_sheet import meeting_sheet
 from tests.conftest import ROOT, run_cli

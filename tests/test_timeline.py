@@ -5,7 +5,8 @@ from typing import Any
 
 import icalendar
 
-from builder.case import Case, load_case
+from builder.case import Case
+from builder.case_reader import load_case
 from builder.timeline import TimelineEvent, timeline, to_ics
 from tests.test_letters import GOLDEN_TODAY, realistic_document
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from builder.case import load_case
+from builder.case_reader import load_case
 from builder.gap import compute_gap
 from builder.widgets import (
     CHART_DATE_ROOM,
