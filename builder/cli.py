@@ -216,7 +216,7 @@ def _check_complaint(case: Case, today: dt.date, heading: str) -> str:
     lines.append(f"  {text('check.copy_to_district', language)}")
     state = get_state(case.state) if case.state else None
     if state is not None:
-        methods = state.filing_methods_text()
+        methods = state.filing_methods_text(language)
         key = "check.how_to_send" if methods else "check.how_to_send_unknown"
         lines.append(
             "  "

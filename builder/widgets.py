@@ -149,7 +149,7 @@ def render_widget(
         sheet = meeting_sheet(example, today=today).text
         return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=t)
     if marker.kind == "state-list":
-        return _template("state-list.html.j2").render(states=load_states(), t=t)
+        return _template("state-list.html.j2").render(states=load_states(), language=language, t=t)
     if marker.kind == "state-picker":
         return _template("state-picker.html.j2").render(
             uid=uid, states=load_states(), summary=render_state_summary("", language), t=t
@@ -236,7 +236,9 @@ def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE) -> str:
     state = get_state(code) if code else None
     if state is None:
         return ""
-    return _template("state-summary.html.j2").render(state=state, t=messages(language))
+    return _template("state-summary.html.j2").render(
+        state=state, language=language, t=messages(language)
+    )
 
 
 def render_readiness(
