@@ -423,10 +423,11 @@ def _context(
         "state": state,
         "agency": state.agency if state else "",
         "state_name": state.name if state else "",
-        "period_start": long_date(period.start, language) if period else _blank("start date"),
-        "period_end": long_date(period.end, language) if period else _blank("end date"),
-        "service_lines": [describe_service(service, language) for service in case.services]
-        or [_blank("the service line from the IEP")],
+        "period_start": (
+            long_date(period.start, language)
+            if period
+            else _blank(text("blank.start_date", language))
+        ),
         "service_names": and_list(
             (mid_sentence(service.name) for service in case.services), language
         ),
