@@ -127,6 +127,14 @@ def test_a_bad_file_is_one_line_on_stderr_and_the_rest_still_run(tmp_path: Path)
     assert len(rows) == 2 and rows[1][1] == "Sam Rivera"
 
 
+def test_a_family_with_nothing_counted_has_a_row_as_wide_as_the_header(tmp_path: Path) -> None:
+    (tmp_path / "empty.json").write_text('{"version": 1}')
+    result = run_cli("summary", str(tmp_path), "--date", "2026-11-23", "--check")
+    header, row = csv.reader(result.stdout.splitlines())
+    assert len(row) == len(header)
+    assert row[header.index("Letters sent")] == "0"
+
+
 def test_a_folder_without_case_files_is_said(tmp_path: Path) -> None:
     result = run_cli("summary", str(tmp_path))
     assert result.returncode == 2
