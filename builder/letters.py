@@ -228,7 +228,7 @@ def missed_services_table(report: GapReport) -> str:
             text(
                 "missed.total_owed",
                 language,
-                minutes=number(rounded(report.owed_minutes)),
+                minutes=number(rounded(report.owed_minutes), language),
                 child=child_name(report),
             )
         )
@@ -263,8 +263,8 @@ def _missed_lines(gap: ServiceGap, report: GapReport) -> list[str]:
                 "missed.partial_session",
                 language,
                 date=day_text(entry.date, language),
-                minutes=number(entry.minutes),
-                length=number(gap.service.minutes),
+                minutes=number(entry.minutes, language),
+                length=number(gap.service.minutes, language),
             )
             for entry in gap.partial_sessions
         ),
@@ -282,9 +282,16 @@ def _missed_lines(gap: ServiceGap, report: GapReport) -> list[str]:
         days = dates_text((DateRange(e.date, e.date) for e in gap.student_absences), language)
         lines.append(text("missed.absent", language, dates=days, child=child))
     if gap.made_up_minutes:
-        lines.append(text("missed.made_up", language, minutes=number(gap.made_up_minutes)))
+        lines.append(
+            text("missed.made_up", language, minutes=number(gap.made_up_minutes, language))
+        )
     lines.append(
-        text("missed.owed", language, minutes=number(rounded(gap.owed_minutes)), child=child)
+        text(
+            "missed.owed",
+            language,
+            minutes=number(rounded(gap.owed_minutes), language),
+            child=child,
+        )
     )
     return lines
 
@@ -434,9 +441,11 @@ def _context(
         "has_gap": any(gap.missed_minutes for gap in report.counted),
         "gap_lines": report_lines(report),
         "missed_table": missed_services_table(report),
-        "owed_minutes": number(rounded(report.owed_minutes)) if report.owed_minutes else "",
+        "owed_minutes": number(rounded(report.owed_minutes), language)
+        if report.owed_minutes
+        else "",
         "absent_minutes": report.student_absent_minutes,
-        "missed_minutes": number(rounded(report.missed_minutes)),
+        "missed_minutes": number(rounded(report.missed_minutes), language),
         "incidents": [
             text(
                 "incident.line_note" if incident.note else "incident.line",

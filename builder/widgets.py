@@ -419,10 +419,10 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
         {
             "label": short_date(week.monday, language, with_year=over_a_year),
             "school_days": week.school_days,
-            "expected": number(rounded(week.expected_minutes)),
+            "expected": number(rounded(week.expected_minutes), language),
             "delivered": t["gap.not_logged"]
             if week.delivered_minutes is None
-            else number(week.delivered_minutes),
+            else number(week.delivered_minutes, language),
         }
         for week in weeks
     ]
@@ -435,12 +435,12 @@ def _row(row: Row, language: str) -> dict[str, Any]:
     percent = result.percent_delivered
     return {
         "name": row.label,
-        "expected": number(rounded(result.expected_minutes)),
-        "delivered": number(result.delivered_minutes),
-        "missed": number(rounded(result.missed_minutes)),
-        "absent": number(result.student_absent_minutes),
-        "made_up": number(result.made_up_minutes) if result.made_up_minutes else "",
-        "owed": number(rounded(result.owed_minutes)),
+        "expected": number(rounded(result.expected_minutes), language),
+        "delivered": number(result.delivered_minutes, language),
+        "missed": number(rounded(result.missed_minutes), language),
+        "absent": number(result.student_absent_minutes, language),
+        "made_up": number(result.made_up_minutes, language) if result.made_up_minutes else "",
+        "owed": number(rounded(result.owed_minutes), language),
         "owed_hours": hours_text(rounded(result.owed_minutes), language),
         "percent": "" if percent is None else f"{percent}%",
         "total": row.total,
