@@ -157,8 +157,13 @@ class _Row:
         return _unsafe_cell(self.cells[index].strip())
 
     def fail(self, name: str, key: str, **values: object) -> None:
+        """A problem in the cell of column `name`, named as the file names it (or, when the
+        file has no such column, as the reader's language does)."""
         index = self.columns.get(name, len(self.header))
-        column = self.header[index].strip() if index < len(self.header) else name
+        if index < len(self.header):
+            column = self.header[index].strip()
+        else:
+            column = _listed(f"csv.column.{name}", self.language)[0]
         where = text("csv.where", self.language, row=self.number, column=column)
         self.problems.append(Problem.of(where, key, **values))
 

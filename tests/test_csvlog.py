@@ -208,6 +208,9 @@ def test_a_bad_row_is_explained_in_the_readers_language() -> None:
     assert [problem.path for problem in problems] == ["fila 2, Minutos", "fila 3, Motivo"]
     assert problems[0].words("es").startswith('"treinta" no es un número de minutos')
     assert "proveedor ausente, estudiante ausente" in problems[1].words("es")
+    unnamed = Case(services=(Service("!!!", 30, "week", times=2),))
+    _, problems = log_from_csv("fecha,minutos\n2026-10-05,30\n", unnamed, language="es")
+    assert [problem.path for problem in problems] == ["fila 2, servicio"]  # a column it lacks
 
 
 def test_a_providers_log_with_a_title_line_and_a_status_column() -> None:
