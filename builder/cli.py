@@ -102,9 +102,15 @@ def _parser(language: str) -> _Parser:
     def say(key: str) -> str:
         return text(f"cli.help.{key}", language, languages=known)
 
+    def shown_as(name: str) -> str:
+        return text(f"cli.metavar.{name}", language)
+
+    def case_argument(found: argparse.ArgumentParser) -> None:
+        found.add_argument("case", metavar=shown_as("case"), help=say("case"))
+
     parser = _Parser(prog=PROG, description=say("description"), language=language)
     parser.add_argument(LANG_OPTION, choices=languages(), help=say("lang"))
-    commands = parser.add_subparsers(required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(required=True, metavar=shown_as("command"))
 
     def command(
         name: str, run: Callable[[argparse.Namespace], str], *, to_school: bool = False
@@ -121,38 +127,39 @@ def _parser(language: str) -> _Parser:
         return found
 
     def date_option(found: argparse.ArgumentParser, help_key: str) -> None:
-        found.add_argument("--date", type=_date_type(language), help=say(help_key))
+        date = _date_type(language)
+        found.add_argument("--date", type=date, metavar=shown_as("date"), help=say(help_key))
 
     command("letters", _letters)
 
     gap = command("gap", _gap)
-    gap.add_argument("case", help=say("case"))
+    case_argument(gap)
     gap.add_argument("--json", action="store_true", help=say("json"))
     gap.add_argument("--log", metavar="CSV", help=say("log"))
-    gap.add_argument("--service", metavar="NAME", help=say("service"))
+    gap.add_argument("--service", metavar=shown_as("service"), help=say("service"))
     gap.add_argument("--csv", action="store_true", help=say("csv"))
 
     letter = command("letter", _letter, to_school=True)
-    letter.add_argument("name", help=say("letter_name"))
-    letter.add_argument("case", help=say("case"))
+    letter.add_argument("name", metavar=shown_as("name"), help=say("letter_name"))
+    case_argument(letter)
     date_option(letter, "letter_date")
 
     check = command("check", _check)
-    check.add_argument("case", help=say("case"))
+    case_argument(check)
     date_option(check, "check_date")
 
     dates = command("timeline", _timeline)
-    dates.add_argument("case", help=say("case"))
+    case_argument(dates)
     date_option(dates, "today")
     dates.add_argument("--ics", action="store_true", help=say("ics"))
 
     summary = command("summary", _summary)
-    summary.add_argument("paths", nargs="+", metavar="PATH", help=say("paths"))
+    summary.add_argument("paths", nargs="+", metavar=shown_as("paths"), help=say("paths"))
     summary.add_argument("--check", action="store_true", help=say("summary_check"))
     date_option(summary, "today")
 
     sheet = command("meeting-sheet", _meeting_sheet, to_school=True)
-    sheet.add_argument("case", help=say("case"))
+    case_argument(sheet)
     date_option(sheet, "today")
     return parser
 

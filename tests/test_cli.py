@@ -281,6 +281,7 @@ def test_lang_offers_the_languages_there_are_and_the_help_speaks_the_one_chosen(
         assert f"--lang {{{','.join(languages())}}}" in shown, command
     spanish = run_cli("gap", "--help", "--lang", "es").stdout
     assert "el archivo del caso (JSON)" in spanish
+    assert "[--date FECHA]" in run_cli("letter", "--help", "--lang", "es").stdout
     assert "es (Español)" in spanish
     assert "the case file (JSON)" in run_cli("gap", "--help").stdout
 
