@@ -165,20 +165,20 @@ def _parser(language: str) -> _Parser:
 
 
 def _asked_language(arguments: Sequence[str]) -> str:
-    """The language --lang names, if it is one of ours; else English (the parser refuses an
-    unknown one, in English)."""
+    """The language --lang names (the last one, as argparse takes it), if it is one of ours;
+    else English (the parser then refuses an unknown one, in English)."""
+    asked = DEFAULT_LANGUAGE
     for index, argument in enumerate(arguments):
         if argument == "--":
             break
         if argument.startswith(LANG_OPTION + "="):
-            asked = argument.partition("=")[2]
+            named = argument.partition("=")[2]
         elif argument == LANG_OPTION and index + 1 < len(arguments):
-            asked = arguments[index + 1]
+            named = arguments[index + 1]
         else:
             continue
-        if asked in languages():
-            return asked
-    return DEFAULT_LANGUAGE
+        asked = named if named in languages() else DEFAULT_LANGUAGE
+    return asked
 
 
 def _reader(args: argparse.Namespace) -> str:

@@ -273,6 +273,8 @@ def test_what_is_printed_for_the_reader_is_english_unless_lang_says_another() ->
     before_the_command = run_cli("--lang", "es", "gap", str(EXAMPLE_ES)).stdout
     assert "no se proporcionaron 315 minutos" in before_the_command
     assert run_cli("gap", str(EXAMPLE_ES), "--lang=es").stdout == before_the_command
+    last = run_cli("--lang", "es", "check", str(EXAMPLE_ES), "--date", "x", "--lang", "en")
+    assert last.stderr.startswith('error: argument --date: not a date like 2026-10-26: "x"')
 
 
 def test_lang_offers_the_languages_there_are_and_the_help_speaks_the_one_chosen() -> None:
