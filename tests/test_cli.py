@@ -223,7 +223,7 @@ def test_the_search_for_english_finds_it_where_it_is() -> None:
 
 
 def test_a_spanish_case_with_errors_is_explained_in_spanish(tmp_path: Path) -> None:
-    document = {
+    document: dict[str, Any] = {
         "version": 1,
         "language": "es",
         "state": "AL",
