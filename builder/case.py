@@ -64,7 +64,7 @@ class Problem:
 
     @property
     def message(self) -> str:
-        """In English (the command line; see words() for another language)."""
+        """In English, as tests and CaseError say it; words() says it in the reader's language."""
         return self.words()
 
     def __str__(self) -> str:

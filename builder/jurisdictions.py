@@ -1,7 +1,8 @@
 """State education agencies: who takes IDEA state complaints, and how.
 
 Pure core module: standard library only, no I/O beyond reading this package's own
-``data/states.json`` (STATES), loaded once and cached. The file's shape is its schema's,
+``data/states.json`` (STATES), loaded once and cached, and the messages that say how a state
+takes complaints (``states.method.*``). The file's shape is its schema's,
 ``data/states.schema.json``: the site's build checks it (``validate_states``, with jsonschema, so
 a fork that builds without running the tests is protected too), and this module reads it as
 checked.
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
+
+from builder.i18n import DEFAULT_LANGUAGE, text
 
 MethodStatus = Literal["confirmed", "not_accepted", "unknown"]
 NoteStatus = Literal["CONFIRMED", "SECONDARY", "NOT CONFIRMED", "OUTDATED?"]
@@ -100,30 +103,18 @@ class State:
         """True when at least one way of sending a complaint is confirmed."""
         return bool(self.filing_methods.confirmed())
 
-    def filing_methods_text(self) -> list[str]:
-        """The confirmed ways to send a complaint, as plain phrases for a sentence.
+    def filing_methods_text(self, language: str = DEFAULT_LANGUAGE) -> list[str]:
+        """The confirmed ways to send a complaint, as plain phrases for a sentence in `language`.
 
         Example for Illinois: ``["by mail", "by fax", "by email to statecomplaints@isbe.net"]``.
         Methods that are unknown or refused are never listed.
         """
-        phrases: list[str] = []
-        for key in self.filing_methods.confirmed():
-            if key == "email":
-                if self.email_address:
-                    phrases.append(f"by email to {self.email_address}")
-                else:
-                    phrases.append("by email")
-            else:
-                phrases.append(_METHOD_PHRASES[key])
-        return phrases
-
-
-_METHOD_PHRASES: Final[dict[str, str]] = {
-    "mail": "by mail",
-    "fax": "by fax",
-    "online": "through the state's online form",
-    "hand_delivery": "by hand delivery",
-}
+        return [
+            text("states.method.email_to", language, address=self.email_address)
+            if key == "email" and self.email_address
+            else text(f"states.method.{key}", language)
+            for key in self.filing_methods.confirmed()
+        ]
 
 
 # --- loading -------------------------------------------------------------------------------

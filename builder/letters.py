@@ -229,7 +229,7 @@ def missed_services_table(report: GapReport) -> str:
             text(
                 "missed.total_owed",
                 language,
-                minutes=number(rounded(report.owed_minutes)),
+                minutes=number(rounded(report.owed_minutes), language),
                 child=child_name(report),
             )
         )
@@ -264,8 +264,8 @@ def _missed_lines(gap: ServiceGap, report: GapReport) -> list[str]:
                 "missed.partial_session",
                 language,
                 date=day_text(entry.date, language),
-                minutes=number(entry.minutes),
-                length=number(gap.service.minutes),
+                minutes=number(entry.minutes, language),
+                length=number(gap.service.minutes, language),
             )
             for entry in gap.partial_sessions
         ),
@@ -283,9 +283,16 @@ def _missed_lines(gap: ServiceGap, report: GapReport) -> list[str]:
         days = dates_text((DateRange(e.date, e.date) for e in gap.student_absences), language)
         lines.append(text("missed.absent", language, dates=days, child=child))
     if gap.made_up_minutes:
-        lines.append(text("missed.made_up", language, minutes=number(gap.made_up_minutes)))
+        lines.append(
+            text("missed.made_up", language, minutes=number(gap.made_up_minutes, language))
+        )
     lines.append(
-        text("missed.owed", language, minutes=number(rounded(gap.owed_minutes)), child=child)
+        text(
+            "missed.owed",
+            language,
+            minutes=number(rounded(gap.owed_minutes), language),
+            child=child,
+        )
     )
     return lines
 
@@ -424,19 +431,22 @@ def _context(
         "state": state,
         "agency": state.agency if state else "",
         "state_name": state.name if state else "",
-        "period_start": long_date(period.start, language) if period else _blank("start date"),
-        "period_end": long_date(period.end, language) if period else _blank("end date"),
-        "service_lines": [describe_service(service, language) for service in case.services]
-        or [_blank("the service line from the IEP")],
+        "period_start": (
+            long_date(period.start, language)
+            if period
+            else _blank(text("blank.start_date", language))
+        ),
         "service_names": and_list(
             (mid_sentence(service.name) for service in case.services), language
         ),
         "has_gap": any(gap.missed_minutes for gap in report.counted),
         "gap_lines": report_lines(report),
         "missed_table": missed_services_table(report),
-        "owed_minutes": number(rounded(report.owed_minutes)) if report.owed_minutes else "",
+        "owed_minutes": number(rounded(report.owed_minutes), language)
+        if report.owed_minutes
+        else "",
         "absent_minutes": report.student_absent_minutes,
-        "missed_minutes": number(rounded(report.missed_minutes)),
+        "missed_minutes": number(rounded(report.missed_minutes), language),
         "incidents": [
             text(
                 "incident.line_note" if incident.note else "incident.line",

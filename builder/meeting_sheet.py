@@ -126,7 +126,7 @@ def _questions(case: Case, report: GapReport, language: str) -> tuple[str, ...]:
     questions.append(text("sheet.q_logs", language))
     owed = rounded(report.owed_minutes)
     if owed:
-        questions.append(text("sheet.q_make_up_minutes", language, minutes=number(owed)))
+        questions.append(text("sheet.q_make_up_minutes", language, minutes=number(owed, language)))
     else:
         questions.append(text("sheet.q_make_up", language))
     questions.append(text("sheet.q_progress", language))

@@ -290,7 +290,7 @@ class Session:
         case = self.case()
         names = [service.name for service in case.services]
         name = names[index] if index < len(names) else None
-        updated, problems = log_from_csv(source, case, service=name)
+        updated, problems = log_from_csv(source, case, service=name, language=self.language)
         logs = {
             row["name"]: row["log"]
             for row in case_to_dict(updated)["services"]
@@ -351,9 +351,9 @@ class Session:
     def export_csv(self, answer: Answer, today: dt.date) -> None:
         from builder.csvlog import log_to_csv  # only when used: it slows Python's start
 
-        answer.download = Download(
-            log_to_csv(self.case()), f"iep-log-{today.isoformat()}.csv", "text/csv"
-        )
+        # In the page's language, as the reader reads it; any language imports back.
+        log = log_to_csv(self.case(), self.language)
+        answer.download = Download(log, f"iep-log-{today.isoformat()}.csv", "text/csv")
 
     # -- what to show ---------------------------------------------------------------------
 

@@ -151,7 +151,7 @@ def render_widget(
         sheet = meeting_sheet(example, today=today).text
         return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=t)
     if marker.kind == "state-list":
-        return _template("state-list.html.j2").render(states=load_states(), t=t)
+        return _template("state-list.html.j2").render(states=load_states(), language=language, t=t)
     if marker.kind == "state-picker":
         return _template("state-picker.html.j2").render(
             uid=uid, states=load_states(), summary=render_state_summary("", language), t=t
@@ -238,7 +238,9 @@ def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE) -> str:
     state = get_state(code) if code else None
     if state is None:
         return ""
-    return _template("state-summary.html.j2").render(state=state, t=messages(language))
+    return _template("state-summary.html.j2").render(
+        state=state, language=language, t=messages(language)
+    )
 
 
 def render_readiness(
@@ -419,10 +421,10 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
         {
             "label": short_date(week.monday, language, with_year=over_a_year),
             "school_days": week.school_days,
-            "expected": number(rounded(week.expected_minutes)),
+            "expected": number(rounded(week.expected_minutes), language),
             "delivered": t["gap.not_logged"]
             if week.delivered_minutes is None
-            else number(week.delivered_minutes),
+            else number(week.delivered_minutes, language),
         }
         for week in weeks
     ]
@@ -435,12 +437,12 @@ def _row(row: Row, language: str) -> dict[str, Any]:
     percent = result.percent_delivered
     return {
         "name": row.label,
-        "expected": number(rounded(result.expected_minutes)),
-        "delivered": number(result.delivered_minutes),
-        "missed": number(rounded(result.missed_minutes)),
-        "absent": number(result.student_absent_minutes),
-        "made_up": number(result.made_up_minutes) if result.made_up_minutes else "",
-        "owed": number(rounded(result.owed_minutes)),
+        "expected": number(rounded(result.expected_minutes), language),
+        "delivered": number(result.delivered_minutes, language),
+        "missed": number(rounded(result.missed_minutes), language),
+        "absent": number(result.student_absent_minutes, language),
+        "made_up": number(result.made_up_minutes, language) if result.made_up_minutes else "",
+        "owed": number(rounded(result.owed_minutes), language),
         "owed_hours": hours_text(rounded(result.owed_minutes), language),
         "percent": "" if percent is None else f"{percent}%",
         "total": row.total,

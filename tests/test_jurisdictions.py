@@ -340,6 +340,20 @@ def test_accepts_email_matches_data() -> None:
     ]
 
 
+def test_how_a_state_takes_complaints_is_said_in_the_readers_language() -> None:
+    il, tx = get_state("IL"), get_state("TX")
+    assert il is not None and tx is not None
+    assert il.filing_methods_text("es") == [
+        "por correo postal",
+        "por fax",
+        "por correo electrónico a statecomplaints@isbe.net",
+    ]
+    assert tx.filing_methods_text("es")[-1] == "entregándola en persona"
+    for state in load_states():
+        assert len(state.filing_methods_text("es")) == len(state.filing_methods.confirmed())
+        assert not {"by", "mail"} & set(" ".join(state.filing_methods_text("es")).split())
+
+
 def test_module_is_pure() -> None:
     source = Path(jurisdictions.__file__).read_text(encoding="utf-8")
     tree = ast.parse(source)

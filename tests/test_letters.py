@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -17,6 +18,7 @@ from builder.case_writer import case_to_dict
 from builder.gap import compute_gap
 from builder.i18n import dates_text, messages
 from builder.letters import (
+    blanks,
     catalogue,
     history,
     letter_info,
@@ -59,6 +61,20 @@ def check_golden(name: str, actual: str, folder: Path = GOLDEN) -> None:
 
 
 # -- the first note (walking skeleton) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_letter_in_another_language_has_no_english_blank(name: str) -> None:
+    """Every [blank] a letter leaves comes from its language's files, the blanks built in Python
+    (the start date, the child's name) included: none reads as English's does."""
+    spanish = load_case(
+        json.loads((ROOT / "builder" / "data" / "example-case.es.json").read_text())
+    )
+    for case in (Case(language="es"), dataclasses.replace(spanish, period=None, services=())):
+        in_english = dataclasses.replace(case, language="en")
+        english = set(blanks(render_letter(name, in_english, today=GOLDEN_TODAY)))
+        said = set(blanks(render_letter(name, case, today=GOLDEN_TODAY)))
+        assert not said & english, name
 
 
 def test_the_note_to_the_case_manager_quotes_the_line_and_the_numbers(
