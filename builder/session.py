@@ -429,8 +429,8 @@ class Session:
         self, page: Page, case: Case, report: GapReport, letters_in: Case, today: dt.date
     ) -> dict[str, Any]:
         """Letters, results, timeline, sheet and state summary, each only when it changed: the
-        letters from `letters_in` (the case in its letters' language), the rest from `case`
-        and `report` (in the page's)."""
+        letters and the meeting sheet from `letters_in` (the case in its letters' language), the
+        rest from `case` and `report` (in the page's)."""
         fresh: dict[str, Any] = {
             "notes": {
                 "letter": self.t("letter.yours_note" if self.touched else "letter.example_note"),
@@ -448,7 +448,8 @@ class Session:
         if page.timeline:
             fresh["timeline"] = render_timeline(case, today=today)
         if page.sheet:
-            fresh["sheet"] = meeting_sheet(case, today=today).text
+            # Brought to the meeting with the school, like a letter: in the letters' language.
+            fresh["sheet"] = meeting_sheet(letters_in, today=today).text
         if page.state_summary:
             fresh["stateSummary"] = render_state_summary(case.state, case.language)
         changed = {key: value for key, value in fresh.items() if self.shown.get(key) != value}

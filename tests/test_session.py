@@ -418,3 +418,11 @@ def test_a_letter_chosen_on_a_spanish_page_keeps_the_page_s_words_whatever_its_l
     assert text("form.letter_facts", "es") in widget
     assert text("widget.facts_above") not in widget
     assert "\nDear " in body(answer, "meeting-request"), "the letter itself stays in English"
+
+
+def test_the_meeting_sheet_is_in_the_letters_language_like_the_letters() -> None:
+    session = Session()
+    page = {**SPANISH_PAGE, "sheet": True}
+    ask_on(page, session, "mount")
+    answer = ask_on(page, session, fields=[["child.name", "Mia"], ["language", "en"]])
+    assert answer["sheet"].startswith("Meeting sheet: Mia's IEP")
