@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,7 @@ def test_any_log_survives_the_round_trip(
     assert log_from_csv(log_to_csv(case, language), case) == (case, ())
 
 
+ROW = re.compile(r"row (\d+), ")  # where a problem is, as English says it
 # Header words, and cells a spreadsheet of any origin could hold.
 cells = st.text(max_size=12) | st.sampled_from(
     [
@@ -112,12 +114,22 @@ cells = st.text(max_size=12) | st.sampled_from(
 def test_any_table_is_read_without_an_error(
     header: list[str], rows: list[list[str]], delimiter: str
 ) -> None:
-    """Whatever file a reader picks, the import explains it; it never fails."""
+    """Whatever file a reader picks, the import explains it and never fails: each row with
+    something in it becomes a log entry, or is named in a problem by its row."""
+    good = {"date": "2026-09-14", "minutes": "30", "service": "Speech-language therapy"}
+    rows = [*rows, [good.get(name, "") for name in header]]  # one row that is a session
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter).writerows([header, *rows])
     case = speech_case()
-    log_from_csv(out.getvalue(), case)
-    log_from_csv(out.getvalue(), case, service="Speech-language therapy")
+    for service in (None, "Speech-language therapy"):
+        imported, problems = log_from_csv(out.getvalue(), case, service=service)
+        if any(problem.path == "" for problem in problems):
+            continue  # the file as a whole is explained (no header found, say)
+        filled = [row for row in rows if any(cell.strip() for cell in row)]
+        entries = sum(len(item.log or ()) for item in imported.services)
+        named = {match[1] for problem in problems if (match := ROW.match(problem.path))}
+        assert entries + len(named) == len(filled)
+        assert entries >= 1, "the session row is read"
 
 
 def test_a_parents_spreadsheet_is_read_whatever_its_words() -> None:
