@@ -21,6 +21,8 @@ from typing import Any, Final, Literal
 
 MethodStatus = Literal["confirmed", "not_accepted", "unknown"]
 NoteStatus = Literal["CONFIRMED", "SECONDARY", "NOT CONFIRMED", "OUTDATED?"]
+DayKind = Literal["business", "calendar", "school", "unspecified"]
+FEDERAL_RECORDS_DAYS: Final = 45  # 34 CFR 300.613(a)
 
 STATES: Final = Path(__file__).with_name("data") / "states.json"
 SCHEMA: Final = Path(__file__).with_name("data") / "states.schema.json"
@@ -67,6 +69,92 @@ class SignatureRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """Where to send a complaint, for each confirmed way that has an address."""
+
+    mail: str | None
+    fax: str | None
+    hand_delivery: str | None
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ModelForm:
+    """The state's model complaint form (34 CFR 300.509)."""
+
+    url: str
+    citation: str
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedText:
+    """A confirmed fact in plain words (the complaint's timeline), with its source."""
+
+    text: str
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsDeadline:
+    """How soon the school must let a parent see the records, under the state's own rule."""
+
+    days: int
+    day_kind: DayKind
+    copies: bool
+    text: str
+    letter: str | None
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+    @property
+    def faster_than_federal(self) -> bool:
+        """Shorter than the federal 45 days (34 CFR 300.613(a)): the letters quote only these."""
+        return self.days < FEDERAL_RECORDS_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRule:
+    """The state's rule for a meeting a parent asks for; days is None when it gives none."""
+
+    days: int | None
+    day_kind: DayKind | None
+    text: str
+    letter: str | None
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TeamName:
+    """What the state calls the IEP team, and how a letter names it ("an ARD committee")."""
+
+    name: str
+    letter_a: str
+    letter_the: str
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ParentCenter:
+    """A Parent Training and Information Center the research confirmed for the state."""
+
+    name: str
+    url: str | None
+    citation: str
+    source_url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     """A state (or DC, or Puerto Rico) and its state education agency."""
 
@@ -80,10 +168,19 @@ class State:
     filing_methods: FilingMethods
     email_address: str | None
     notes: tuple[StateNote, ...]
-    records_business_days: int | None
-    meeting_request_days: int | None
-    meeting_request_rule: str | None
     typed_signature: SignatureRule | None = None
+    contact: Contact | None = None
+    model_form: ModelForm | None = None
+    timeline: SourcedText | None = None
+    records_deadline: RecordsDeadline | None = None
+    meeting_rule: MeetingRule | None = None
+    team_name: TeamName | None = None
+    parent_centers: tuple[ParentCenter, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        """The state's page address under states/: "new-york" for New York."""
+        return "-".join(self.name.lower().split())
 
     @property
     def takes_typed_signature(self) -> bool:
@@ -158,11 +255,19 @@ def _state(raw: dict[str, Any]) -> State:
         filing_methods=FilingMethods(**raw["filing_methods"]),
         email_address=raw["email_address"],
         notes=tuple(StateNote(**note) for note in raw["notes"]),
-        records_business_days=raw["records_business_days"],
-        meeting_request_days=raw["meeting_request_days"],
-        meeting_request_rule=raw["meeting_request_rule"],
         typed_signature=SignatureRule(**signature) if signature else None,
+        contact=_optional(Contact, raw["contact"]),
+        model_form=_optional(ModelForm, raw["model_form"]),
+        timeline=_optional(SourcedText, raw["timeline"]),
+        records_deadline=_optional(RecordsDeadline, raw["records_deadline"]),
+        meeting_rule=_optional(MeetingRule, raw["meeting_rule"]),
+        team_name=_optional(TeamName, raw["team_name"]),
+        parent_centers=tuple(ParentCenter(**center) for center in raw["parent_centers"]),
     )
+
+
+def _optional(kind: Any, raw: dict[str, Any] | None) -> Any:
+    return kind(**raw) if raw is not None else None
 
 
 @cache
