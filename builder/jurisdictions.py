@@ -8,7 +8,12 @@ checked.
 
 Every fact in the data file comes from the project's research files; ``filing_methods`` marks a
 method ``"confirmed"`` only where the research found the state saying it takes complaints that
-way. Anything else is ``"unknown"`` (not found) or ``"not_accepted"`` (the state says no).
+way. Anything else is ``"unknown"`` (not found) or ``"not_accepted"`` (the state says no). The
+structured facts (contact, model form, timeline, records deadline, meeting rule, the IEP team's
+name, parent centers) are kept only when CONFIRMED; anything less is a note, marked.
+
+The data is written in English. ``data/states.<language>.json`` gives its texts in another
+language, keyed by the English (``localized``); a text not translated yet is shown in English.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ FEDERAL_RECORDS_DAYS: Final = 45  # 34 CFR 300.613(a)
 STATES: Final = Path(__file__).with_name("data") / "states.json"
 SCHEMA: Final = Path(__file__).with_name("data") / "states.schema.json"
 _METHOD_KEYS: Final = ("mail", "fax", "email", "online", "hand_delivery")
+SOURCE_LANGUAGE: Final = "en"  # the language states.json is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +291,33 @@ def load_states() -> tuple[State, ...]:
 def get_state(code: str) -> State | None:
     """The state with this two-letter code (any letter case, spaces ignored), or None."""
     return _load()[2].get(code.strip().upper())
+
+
+def localized(state: State, english: str, language: str) -> str | None:
+    """A text of the state's entry (a note, a rule, the team's name) in `language`, from
+    data/states.<language>.json, or None when it has not been translated (yet). The English is
+    the key: a text whose English changed is no longer translated until its file catches up."""
+    if language == SOURCE_LANGUAGE:
+        return english
+    texts: dict[str, str] = _translations(language).get(state.code, {}).get("texts", {})
+    return texts.get(english)
+
+
+def state_name(state: State, language: str) -> str:
+    """The state's name as `language` writes it ("Nueva York")."""
+    if language == SOURCE_LANGUAGE:
+        return state.name
+    name: str = _translations(language).get(state.code, {}).get("name", state.name)
+    return name
+
+
+@cache
+def _translations(language: str) -> dict[str, dict[str, Any]]:
+    path = STATES.with_name(f"states.{language}.json")
+    if not path.exists():
+        return {}
+    states: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["states"]
+    return states
 
 
 def reviewed_date() -> str:
