@@ -40,7 +40,7 @@ from builder.i18n import (
     short_date,
     years_needed,
 )
-from builder.jurisdictions import get_state, load_states, state_name
+from builder.jurisdictions import State, get_state, load_states, state_name
 from builder.letters import (
     OTHER_LETTER,
     Letter,
@@ -156,12 +156,13 @@ def render_widget(
         sheet = meeting_sheet(example, today=today).text
         return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=t)
     if marker.kind == "state-list":
-        states = [(state, state_name(state, language)) for state in load_states()]
-        return _template("state-list.html.j2").render(states=states, root=root, t=t)
+        return _template("state-list.html.j2").render(
+            states=_states_by_name(language), root=root, t=t
+        )
     if marker.kind == "state-picker":
         summary = render_state_summary("", language, root=root)
         return _template("state-picker.html.j2").render(
-            uid=uid, states=load_states(), summary=summary, root=root, t=t
+            uid=uid, states=_states_by_name(language), summary=summary, root=root, t=t
         )
     raise KeyError(f"unknown widget kind {marker.kind!r}")
 
@@ -238,6 +239,12 @@ def render_timeline(case: Case, *, today: dt.date) -> str:
         calendar_href="data:text/calendar;charset=utf-8," + quote(calendar, safe=""),
         t=messages(language),
     )
+
+
+def _states_by_name(language: str) -> list[tuple[State, str]]:
+    """Every state with its name in `language`, in that language's alphabetical order."""
+    named = [(state, state_name(state, language)) for state in load_states()]
+    return sorted(named, key=lambda pair: pair[1].casefold())
 
 
 def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE, *, root: str = "") -> str:
