@@ -7,9 +7,11 @@ privacy walk loads every one of them; these read the built HTML and the generato
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import re
+from typing import Any
 
 import pytest
 
@@ -21,7 +23,7 @@ from tests.conftest import BuiltSite
 from tests.pages import state_pages as state_page_addresses
 
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-TODAY = __import__("datetime").date(2026, 12, 5)
+TODAY = dt.date(2026, 12, 5)
 
 
 def section(page: str, heading_id: str) -> str:
@@ -170,3 +172,20 @@ def test_the_generator_is_not_shipped_to_the_browser() -> None:
     from builder.site_build import NOT_SHIPPED
 
     assert {"state_pages.py", "state_page.md.j2"} <= NOT_SHIPPED
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("address", ["states/texas/", "es/states/alabama/"])
+def test_a_state_page_prints_whole_on_a_narrow_sheet(
+    browser: Any, site: BuiltSite, address: str
+) -> None:
+    """Printed (or on a 320 px phone), the page keeps its text on the sheet: no line runs off
+    the side, and the page-information box with its not-legal-advice line is printed."""
+    from tests.test_accessibility import themed_page
+
+    with themed_page(browser, site, viewport={"width": 320, "height": 640}) as page:
+        page.goto(site.url + address)
+        page.emulate_media(media="print")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        assert page.locator(".iep-page-info__disclaimer").is_visible()
+        assert page.locator("h1").count() == 1
