@@ -42,7 +42,7 @@ from builder.i18n import (
     text,
     weekday_date,
 )
-from builder.jurisdictions import get_state
+from builder.jurisdictions import State, get_state, localized
 from builder.school_days import one_year_before
 from builder.service_line import describe_service
 
@@ -54,7 +54,6 @@ _BLANK = re.compile(r"\[([^\[\]\n]{1,80})\]")
 # What the form records for an email or letter the parent wrote without one of these letters.
 OTHER_LETTER = "other"
 CALIFORNIA = "CA"
-TEXAS = "TX"  # where the IEP team is called the ARD committee
 
 
 @dataclass(frozen=True)
@@ -352,8 +351,11 @@ def history(case: Case, *, today: dt.date) -> tuple[str, ...]:
                 ),
             )
         )
+    team = _team_named(case)
     for sent in case.letters_sent:
         phrase = sent_phrase(sent.letter, language)
+        if team and sent.letter == "meeting-request":
+            phrase = text("sent.meeting-request_team", language, team=team)
         key = "history.sent_to" if sent.to else "history.sent"
         entries.append((sent.date, 0, text(key, language, what=phrase, to=sent.to)))
     for talk in case.conversations:
@@ -374,11 +376,10 @@ def history(case: Case, *, today: dt.date) -> tuple[str, ...]:
         )
     meeting = case.meeting
     if meeting.held_on:
-        if meeting.agreed:
-            lines = [text("history.meeting_agreed", language)]
-            lines.extend(f"  - {point}" for point in meeting.agreed)
-        else:
-            lines = [text("history.meeting", language)]
+        agreed = "history.meeting_agreed" if meeting.agreed else "history.meeting"
+        heading = text(f"{agreed}_team", language, team=team) if team else text(agreed, language)
+        lines = [heading]
+        lines.extend(f"  - {point}" for point in meeting.agreed)
         entries.append((meeting.held_on, 2, "\n".join(lines)))
     for reply in case.replies:
         who = reply.sender or text("history.someone", language)
@@ -459,7 +460,6 @@ def _context(
         ],
         "earlier_dates": and_list((long_date(sent.date, language) for sent in earlier), language),
         "earlier_count": len(earlier),
-        "iep_team_a": text("team.a_texas" if case.state == TEXAS else "team.a", language),
         "last_reply": long_date(replies[-1].date, language) if replies else "",
         "history": history(case, today=today),
         "conversation": _conversation(case, today, language),
@@ -486,7 +486,88 @@ def _context(
         "complaint": case.complaint,
         "records_from": long_date(period.start, language) if period else "",
         "one_year": _one_year(case, report, today) if info.name == "state-complaint" else {},
+        **state_rules(state, case),
     }
+
+
+# -- the state's own rules, where the research confirmed them (data/states.json) ---------------
+
+
+def state_rules(state: State | None, case: Case) -> dict[str, Any]:
+    """What the letters take from the case's state, in the letter's language: the records rule
+    when it is shorter than the federal 45 days, the rule for a meeting the parent asks for, the
+    IEP team's name, and how the complaint is sent. Elsewhere (no state, or nothing confirmed)
+    the federal wording: every structured fact in the data is CONFIRMED (its schema says so)."""
+    language = case.language
+    records = state.records_deadline if state else None
+    if records and not records.faster_than_federal:
+        records = None
+    meeting = state.meeting_rule if state else None
+    team = state.team_name if state else None
+    child = case.child.name or _blank(text("blank.my_child", language))
+    return {
+        "records_rule": _records_sentence(state, language) if state and records else "",
+        "records_copies": bool(records and records.copies),
+        "meeting_rule": (
+            (localized(state, meeting.letter, language) or "").replace("{child}", child)
+            if state and meeting and meeting.letter
+            else ""
+        ),
+        "iep_team_a": (team and state and localized(state, team.letter_a, language))
+        or text("team.a", language),
+        "iep_team_the": (team and state and localized(state, team.letter_the, language))
+        or text("team.the", language),
+        **_sending(state, language),
+    }
+
+
+def _team_named(case: Case) -> str | None:
+    """The IEP team as the case's state names it in a sentence's middle ("the ARD committee (IEP
+    team)"; in Spanish the form after "del"), or None where the state uses "IEP team"."""
+    state = get_state(case.state) if case.state else None
+    if state is None or state.team_name is None:
+        return None
+    team = state.team_name
+    # Which of the state's two forms fits this language's history sentences ("Meeting of {team}"
+    # takes "the ARD committee"; "Reunión del {team}" takes "comité de ARD"): a message says.
+    form = text("team.history_form", case.language)
+    return localized(state, team.letter_the if form == "the" else team.letter_a, case.language)
+
+
+def _records_sentence(state: State, language: str) -> str:
+    """The state's records sentence in the letter's language; where it is not translated yet,
+    the same rule in the language's own words, from its days and citation."""
+    records = state.records_deadline
+    assert records is not None
+    if records.letter and (written := localized(state, records.letter, language)):
+        return written
+    period = plural(f"state.days.{records.day_kind}", records.days, language)
+    return text("state.records_letter", language, citation=records.citation, period=period)
+
+
+def _sending(state: State | None, language: str) -> dict[str, str]:
+    """How the complaint goes to the agency (sent_by), and the agency's postal address when it
+    goes by mail: a way the agency is confirmed to accept, email first (the easiest to prove),
+    or a blank that says to ask which ways it accepts. No state: nothing (the agency is a blank)."""
+    if state is None:
+        return {"sent_by": "", "agency_address": ""}
+    methods = state.filing_methods.confirmed()
+    contact = state.contact
+    address = ""
+    if "email" in methods and state.email_address:
+        line = text("complaint.sent.email_to", language, address=state.email_address)
+    elif "email" in methods:
+        line = text("complaint.sent.email", language)
+    elif "mail" in methods:
+        line = text("complaint.sent.mail", language)
+        address = (contact.mail if contact else None) or ""
+    elif "fax" in methods and contact and contact.fax:
+        line = text("complaint.sent.fax_to", language, number=contact.fax)
+    elif methods:
+        line = text(f"complaint.sent.{methods[0]}", language)
+    else:
+        line = _blank(text("complaint.sent.unknown", language))
+    return {"sent_by": line, "agency_address": address}
 
 
 def reference_line(case: Case) -> str:

@@ -77,6 +77,7 @@ class Page:
     timeline: bool = False
     sheet: bool = False
     state_summary: bool = False
+    state_root: str = ""  # from the page to its language's top, for the state page's link
     language: str = DEFAULT_LANGUAGE  # the page's: its tools speak it; a letter has its own
 
     @classmethod
@@ -89,6 +90,7 @@ class Page:
             timeline=bool(page.get("timeline")),
             sheet=bool(page.get("sheet")),
             state_summary=bool(page.get("stateSummary")),
+            state_root=str(page.get("stateRoot", "")),
             language=language if language in languages() else DEFAULT_LANGUAGE,
         )
 
@@ -451,7 +453,9 @@ class Session:
             # Brought to the meeting with the school, like a letter: in the letters' language.
             fresh["sheet"] = meeting_sheet(letters_in, today=today).text
         if page.state_summary:
-            fresh["stateSummary"] = render_state_summary(case.state, case.language)
+            fresh["stateSummary"] = render_state_summary(
+                case.state, case.language, root=page.state_root
+            )
         changed = {key: value for key, value in fresh.items() if self.shown.get(key) != value}
         self.shown.update(changed)
         return {

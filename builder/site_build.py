@@ -32,6 +32,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 # Build-time and command-line modules stay out of the browser archive: only what runs is shipped.
 NOT_SHIPPED = {
     *("cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py"),
+    *("state_pages.py", "state_page.md.j2"),  # the state pages are made at build time
     *("bytecode.mjs", "bytecode.py"),
 }
 BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"

@@ -42,7 +42,7 @@ from builder.i18n import (
     short_date,
     years_needed,
 )
-from builder.jurisdictions import get_state, load_states
+from builder.jurisdictions import State, get_state, load_states, state_name
 from builder.letters import (
     OTHER_LETTER,
     Letter,
@@ -120,10 +120,17 @@ def form_spec() -> dict[str, Any]:
 
 
 def render_widget(
-    marker: Marker, *, uid: str, with_form: bool, today: dt.date, language: str = DEFAULT_LANGUAGE
+    marker: Marker,
+    *,
+    uid: str,
+    with_form: bool,
+    today: dt.date,
+    language: str = DEFAULT_LANGUAGE,
+    root: str = "",
 ) -> str:
     """The pre-rendered HTML of the widget a marker asks for, in the page's `language` (KeyError
-    for an unknown one)."""
+    for an unknown one). `root` leads from the page to its language's top ("../" from
+    your-state/), for the links to the state pages."""
     t = messages(language)
     example = example_case(language)
     if marker.kind == "letter":
@@ -151,10 +158,13 @@ def render_widget(
         sheet = meeting_sheet(example, today=today).text
         return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=t)
     if marker.kind == "state-list":
-        return _template("state-list.html.j2").render(states=load_states(), language=language, t=t)
+        return _template("state-list.html.j2").render(
+            states=_states_by_name(language), root=root, t=t
+        )
     if marker.kind == "state-picker":
+        summary = render_state_summary("", language, root=root)
         return _template("state-picker.html.j2").render(
-            uid=uid, states=load_states(), summary=render_state_summary("", language), t=t
+            uid=uid, states=_states_by_name(language), summary=summary, root=root, t=t
         )
     raise KeyError(f"unknown widget kind {marker.kind!r}")
 
@@ -233,13 +243,24 @@ def render_timeline(case: Case, *, today: dt.date) -> str:
     )
 
 
-def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """Who takes complaints in the chosen state, and how (only what was confirmed)."""
+def _states_by_name(language: str) -> list[tuple[State, str]]:
+    """Every state with its name in `language`, in that language's alphabetical order."""
+    named = [(state, state_name(state, language)) for state in load_states()]
+    return sorted(named, key=lambda pair: pair[1].casefold())
+
+
+def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE, *, root: str = "") -> str:
+    """Who takes complaints in the chosen state, and how (only what was confirmed), with a link
+    to the state's page (`root` leads from the page to its language's top)."""
     state = get_state(code) if code else None
     if state is None:
         return ""
     return _template("state-summary.html.j2").render(
-        state=state, language=language, t=messages(language)
+        state=state,
+        name=state_name(state, language),
+        root=root,
+        language=language,
+        t=messages(language),
     )
 
 

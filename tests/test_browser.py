@@ -457,6 +457,8 @@ def test_the_state_complaint_is_offered_only_when_complete(visit: Visit, site: B
     summary = page.locator('[data-role="state-summary"]')
     summary.scroll_into_view_if_needed()  # a tool off screen is not drawn until the reader nears it
     expect(summary).to_contain_text("California Department of Education", use_inner_text=True)
+    # ...and leads to California's page, from this page's place in the site.
+    expect(summary.locator('a[href="../../states/california/"]')).to_have_count(1)
     for path, value in {
         "parent.address": "12 Oak St, Fresno, CA 93701",
         "child.address": "12 Oak St, Fresno, CA 93701",

@@ -186,6 +186,8 @@ def english_in(said: str, document: dict[str, Any]) -> set[str]:
     names = _names(document) | {info.name for info in catalogue()}
     if state is not None:
         names |= {state.name, state.agency}
+        if state.contact is not None:  # the agency's postal address, as the agency writes it
+            names |= {line for line in (state.contact.mail, state.contact.hand_delivery) if line}
     for name in sorted(names, key=len, reverse=True):
         said = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " ", said)
     return {found.lower() for found in ENGLISH.findall(CITATIONS.sub(" ", said))}

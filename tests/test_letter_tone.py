@@ -23,6 +23,7 @@ CAPITALS = re.compile(r"\b[A-Z][A-Z]+s?\b")
 # in addresses, and the agencies' own acronyms ("Texas Education Agency (TEA)").
 ACRONYMS = frozenset(
     {"IEP", "IEPs", "IDEA", "CFR", "FAPE", "ARD", "PWN", "OT", "PT", "US", "USA"}
+    | {"TAC", "ILCS", "CMR", "RICR", "PPT", "CCC", "ARC", "CSE"}  # state rules and teams
     | {state.code for state in load_states()}
     | {word for state in load_states() for word in CAPITALS.findall(state.agency)}
 )

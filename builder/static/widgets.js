@@ -191,6 +191,7 @@ function describePage() {
     timeline: document.querySelector('[data-role="timeline"]') !== null,
     sheet: document.querySelector('[data-role="sheet"]') !== null,
     stateSummary: document.querySelector('[data-role="state-summary"]') !== null,
+    stateRoot: document.querySelector("[data-state-root]")?.dataset.stateRoot ?? "",
   };
 }
 
