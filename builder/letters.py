@@ -53,7 +53,6 @@ MAILTO_LIMIT = 1800
 _BLANK = re.compile(r"\[([^\[\]\n]{1,80})\]")
 # What the form records for an email or letter the parent wrote without one of these letters.
 OTHER_LETTER = "other"
-CALIFORNIA = "CA"
 
 
 @dataclass(frozen=True)
@@ -428,7 +427,6 @@ def _context(
         "cc_lines": [_person_line(person, role, language) for role, person in cc],
         "typed_signature_counts": bool(state and state.takes_typed_signature),
         "reply_by": long_date(_reply_by(case, today, info), language),
-        "is_california": case.state == CALIFORNIA,
         "state": state,
         "agency": state.agency if state else "",
         "state_name": state.name if state else "",
