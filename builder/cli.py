@@ -31,7 +31,8 @@ from builder.gap import compute_gap
 from builder.gap_report import report_text, report_to_dict
 from builder.i18n import DEFAULT_LANGUAGE, language_data, languages, number, plural, text
 from builder.jurisdictions import get_state
-from builder.letters import catalogue, known_letters, letter_title, missing_in_words, render_letter
+from builder.letter_catalogue import catalogue, known_letters, letter_title
+from builder.letters import missing_in_words, render_letter
 from builder.meeting_sheet import meeting_sheet
 from builder.summary import header, summary_rows
 from builder.timeline import timeline, to_ics

@@ -17,7 +17,7 @@ from builder.gap import compute_gap
 from builder.gap_facts import GapReport, rounded
 from builder.gap_words import sentences
 from builder.i18n import long_date, mid_sentence, number, text
-from builder.letters import missed_services_table
+from builder.letter_parts import missed_services_table
 from builder.service_line import describe_service
 
 

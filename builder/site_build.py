@@ -24,7 +24,7 @@ import markupsafe
 
 from builder import letters, templating, widgets
 from builder.i18n import DEFAULT_LANGUAGE, languages
-from builder.letters import LETTERS_DIR
+from builder.letter_catalogue import LETTERS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"

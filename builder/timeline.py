@@ -32,13 +32,8 @@ from builder.complaint import one_year_check
 from builder.gap_facts import GapReport
 from builder.i18n import long_date, plural, text
 from builder.jurisdictions import DayKind, State, get_state, localized
-from builder.letters import (
-    REPLY_DAYS,
-    known_letters,
-    letter_info,
-    reply_date,
-    sent_phrase,
-)
+from builder.letter_catalogue import REPLY_DAYS, known_letters, letter_info, reply_date
+from builder.letter_parts import sent_phrase
 from builder.school_days import add_business_days, add_school_days
 
 RECORDS_DAYS = 45  # 34 CFR 300.613(a): in no case more than 45 days after the request

@@ -43,16 +43,8 @@ from builder.i18n import (
     years_needed,
 )
 from builder.jurisdictions import State, get_state, load_states, state_name
-from builder.letters import (
-    OTHER_LETTER,
-    Letter,
-    blanks,
-    catalogue,
-    letter_info,
-    mailto_url,
-    missing_in_words,
-    render_letter,
-)
+from builder.letter_catalogue import OTHER_LETTER, catalogue, letter_info
+from builder.letters import Letter, blanks, mailto_url, missing_in_words, render_letter
 from builder.meeting_sheet import meeting_sheet
 from builder.timeline import timeline, to_ics
 

@@ -11,7 +11,7 @@ import pytest
 from builder import cli
 from builder.i18n import languages
 from builder.jurisdictions import get_state
-from builder.letters import catalogue
+from builder.letter_catalogue import catalogue
 from tests.conftest import CASES, EXAMPLE_CASE, ROOT, run_cli
 
 EXAMPLE = str(CASES / "example.json")

@@ -34,7 +34,8 @@ from builder.form_document import (
 )
 from builder.gap import compute_gap
 from builder.i18n import text
-from builder.letters import Letter, catalogue, render_letter
+from builder.letter_catalogue import catalogue
+from builder.letters import Letter, render_letter
 from builder.widgets import (
     Marker,
     form_spec,

@@ -12,7 +12,8 @@ import pytest
 from builder.case import Case
 from builder.case_reader import load_case
 from builder.jurisdictions import load_states
-from builder.letters import catalogue, render_letter
+from builder.letter_catalogue import catalogue
+from builder.letters import render_letter
 from tests.conftest import CASES
 from tests.test_letters import GOLDEN_TODAY, realistic_document
 

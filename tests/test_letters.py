@@ -17,16 +17,9 @@ from builder.case_reader import load_case, read_case
 from builder.case_writer import case_to_dict
 from builder.gap import compute_gap
 from builder.i18n import dates_text, messages
-from builder.letters import (
-    blanks,
-    catalogue,
-    history,
-    letter_info,
-    mailto_url,
-    missing_facts,
-    missing_in_words,
-    render_letter,
-)
+from builder.letter_catalogue import catalogue, letter_info
+from builder.letter_parts import history
+from builder.letters import blanks, mailto_url, missing_facts, missing_in_words, render_letter
 from tests.conftest import CASES, EXAMPLE_CASE, ROOT, run_cli
 
 TODAY = dt.date(2026, 10, 26)

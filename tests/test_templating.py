@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from builder import letters, templating, widgets
-from builder.letters import catalogue, render_letter
+from builder.letter_catalogue import catalogue
+from builder.letters import render_letter
 from builder.site_build import python_archive
 from builder.widgets import example_case, render_letter_widget
 
