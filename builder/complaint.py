@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from builder.case import Case
-from builder.gap import GapReport, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, rounded
 from builder.gap_words import shortfall_text
 from builder.i18n import long_date, long_date_range, mid_sentence, plural, text
 from builder.jurisdictions import get_state

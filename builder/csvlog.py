@@ -1,11 +1,13 @@
 """The service log as CSV: export it for a spreadsheet, import a parent's or a provider's log.
 
-`log_to_csv` writes one row per log entry of every service, with the columns of COLUMNS.
-`log_from_csv` reads what people actually have: the columns in any order, named in any case
-and with common variants ("Date of service", "Duration", "Provider notes"), dates as
-2026-09-14 or 9/14/2026, reasons in plain words ("student absent"), a byte-order mark, and
-`;` or tab instead of `,`. Every bad row is reported as a `Problem` naming its row (as a
-spreadsheet numbers it, the header being row 1) and column; the good rows are kept.
+`log_to_csv` writes one row per log entry of every service, with the columns of COLUMNS, in the
+reader's language. `log_from_csv` reads what people actually have, in any of the site's
+languages: the columns in any order, named in any case and with common variants ("Date of
+service", "Duration", "Provider notes", "Fecha del servicio", "Duración"), dates as 2026-09-14
+or 9/14/2026, reasons in plain words ("student absent", "ausente"), a byte-order mark, and `;`
+or tab instead of `,`. Every bad row is reported as a `Problem` naming its row (as a
+spreadsheet numbers it, the header being row 1) and column, in the reader's language; the good
+rows are kept.
 Importing replaces the log of each service the file has rows for, so importing the same file
 twice never counts a session twice, and export then import gives back the same case.
 """
@@ -16,8 +18,10 @@ import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
+from functools import cache
 
 from builder.case import (
     DELIVERIES,
@@ -30,174 +34,38 @@ from builder.case import (
     LogEntry,
     Problem,
     Service,
-    clean_text,
 )
-from builder.i18n import text
+from builder.case_values import clean_text
+from builder.i18n import DEFAULT_LANGUAGE, languages, messages, number, text
 
 COLUMNS = ("service", "date", "minutes", "reason", "setting", "delivery", "note")
 
-# Header names people use, after lower-casing and turning punctuation into spaces.
-HEADER_NAMES: Mapping[str, tuple[str, ...]] = {
-    "service": (
-        "service",
-        "services",
-        "service name",
-        "service type",
-        "service area",
-        "iep service",
-        "discipline",
-    ),
-    "date": (
-        "date",
-        "date of service",
-        "service date",
-        "session date",
-        "date of session",
-        "day",
-        "dos",
-    ),
-    "minutes": (
-        "minutes",
-        "mins",
-        "min",
-        "duration",
-        "duration minutes",
-        "duration mins",
-        "minutes delivered",
-        "minutes provided",
-        "minutes received",
-        "minutes of service",
-        "service minutes",
-        "actual minutes",
-        "session minutes",
-        "session length",
-        "length",
-        "time minutes",
-    ),
-    "reason": (
-        "reason",
-        "reason missed",
-        "missed reason",
-        "reason for missed session",
-        "reason if missed",
-        "absence reason",
-        "status",
-        "attendance",
-        "session status",
-    ),
-    "setting": ("setting", "group or individual", "group individual", "individual group"),
-    "delivery": (
-        "delivery",
-        "service delivery",
-        "delivery model",
-        "pull out or push in",
-        "pull out push in",
-        "push in pull out",
-        "push in or pull out",
-    ),
-    "note": (
-        "note",
-        "notes",
-        "provider note",
-        "provider notes",
-        "session note",
-        "session notes",
-        "comment",
-        "comments",
-        "description",
-        "progress note",
-        "progress notes",
-    ),
-}
-
-# Plain words for each reason; "" means the session was given (no reason needed).
-REASON_WORDS: Mapping[str, str] = {
-    **{code.replace("_", " "): code for code in REASONS},
-    "provider absence": "provider_absent",
-    "provider unavailable": "provider_absent",
-    "provider out": "provider_absent",
-    "provider sick": "provider_absent",
-    "therapist absent": "provider_absent",
-    "therapist out": "provider_absent",
-    "teacher absent": "provider_absent",
-    "staff absent": "provider_absent",
-    "no provider": "provider_absent",
-    "no substitute": "provider_absent",
-    "student absence": "student_absent",
-    "student sick": "student_absent",
-    "student unavailable": "student_absent",
-    "child absent": "student_absent",
-    "child sick": "student_absent",
-    "absent": "student_absent",
-    "school closure": "school_event",
-    "school closed": "school_event",
-    "assembly": "school_event",
-    "field trip": "school_event",
-    "early dismissal": "school_event",
-    "fire drill": "school_event",
-    "minimum day": "school_event",
-    "event": "school_event",
-    "push in": "wrong_setting",
-    "in class": "wrong_setting",
-    "wrong place": "wrong_setting",
-    "test": "testing",
-    "state testing": "testing",
-    "assessment": "testing",
-    "evaluation": "testing",
-    "other": "unknown",
-    "no reason": "unknown",
-    "missed": "unknown",
-    "not given": "unknown",
-    "cancelled": "unknown",
-    "canceled": "unknown",
-    "": "",
-    "delivered": "",
-    "given": "",
-    "provided": "",
-    "present": "",
-    "attended": "",
-    "held": "",
-    "complete": "",
-    "completed": "",
-    "done": "",
-    "yes": "",
-    "ok": "",
-}
-SETTING_WORDS: Mapping[str, str] = {
-    "individual": "individual",
-    "ind": "individual",
-    "indiv": "individual",
-    "one on one": "individual",
-    "1 1": "individual",
-    "1 on 1": "individual",
-    "group": "group",
-    "grp": "group",
-    "small group": "group",
-}
-DELIVERY_WORDS: Mapping[str, str] = {
-    "pull out": "pull-out",
-    "pullout": "pull-out",
-    "push in": "push-in",
-    "pushin": "push-in",
-    "in class": "push-in",
-    "in classroom": "push-in",
+# The words a file may use, by language, are messages (builder/data/i18n/<language>/csv.json),
+# each a list split by "|": the names of each column ("csv.column.date"), the words for each
+# reason, setting and delivery ("csv.reason.student_absent"; "csv.reason.given" for a session
+# given) and for minutes ("30 min"). A file is read in any language; the export writes the first
+# of each list in the reader's language.
+CHOICES: Mapping[str, tuple[str, ...]] = {
+    "reason": REASONS,
+    "setting": SETTINGS,
+    "delivery": DELIVERIES,
 }
 
 HEADER_SEARCH_ROWS = 10
 _WORDS = re.compile(r"[^0-9a-z]+")
 _US_DATE = re.compile(r"([0-9]{1,2})[/-]([0-9]{1,2})[/-]([0-9]{2}|[0-9]{4})")
 _ISO_DATE = re.compile(r"([0-9]{4})[-/]([0-9]{1,2})[-/]([0-9]{1,2})")
-_MINUTES = re.compile(r"([0-9]+)(?:\.0+)?(?:\s*(?:m|min|mins|minute|minutes)\.?)?")
 # A spreadsheet runs a cell that starts with one of these as a formula; the export puts an
 # apostrophe in front, which spreadsheets hide, and the import takes it away again.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def log_to_csv(case: Case) -> str:
-    """Every log entry of every service, one row each, under the header COLUMNS."""
+def log_to_csv(case: Case, language: str = DEFAULT_LANGUAGE) -> str:
+    """Every log entry of every service, one row each, under the header COLUMNS, in the words
+    of `language` (the first of each list: the import reads them back)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    writer.writerow(_listed(f"csv.column.{column}", language)[0] for column in COLUMNS)
     for service in case.services:
         for entry in service.log or ():
             writer.writerow(
@@ -205,25 +73,29 @@ def log_to_csv(case: Case) -> str:
                     _safe_cell(service.name),
                     entry.date.isoformat(),
                     entry.minutes,
-                    entry.reason or "",
-                    entry.setting or "",
-                    entry.delivery or "",
+                    _choice_word("reason", entry.reason, language),
+                    _choice_word("setting", entry.setting, language),
+                    _choice_word("delivery", entry.delivery, language),
                     _safe_cell(entry.note),
                 ]
             )
     return out.getvalue()
 
 
+def _choice_word(column: str, code: str | None, language: str) -> str:
+    return _listed(f"csv.{column}.{code}", language)[0] if code else ""
+
+
 def log_from_csv(
-    source: str, case: Case, *, service: str | None = None, language: str | None = None
+    source: str, case: Case, *, service: str | None = None, language: str = DEFAULT_LANGUAGE
 ) -> tuple[Case, tuple[Problem, ...]]:
     """The case with the logs in the CSV text `source`, and the problems found in it.
 
     Rows go to the service named in their service column; without that column, to the
     service named `service` (or to the case's only service). When two services share a name
     (the IEP changed during the period), a row goes to the one whose dates hold its date.
+    Where a problem is ("row 4, Minutes") is said in the reader's `language`.
     """
-    language = language or case.language
     problems: list[Problem] = []
     try:
         rows = list(_rows(source))
@@ -240,14 +112,14 @@ def log_from_csv(
     header = rows[at]
     fallback = service
     if "service" not in columns:
-        fallback = _default_service(case, service, language, problems)
+        fallback = _default_service(case, service, problems)
         if fallback is None:
             return case, tuple(problems)
     logs: dict[int, list[LogEntry]] = {}
-    for number, cells in enumerate(rows[at + 1 :], start=at + 2):
+    for row_number, cells in enumerate(rows[at + 1 :], start=at + 2):
         if not any(cell.strip() for cell in cells):
             continue
-        read = _Row(number, cells, header, columns, language)
+        read = _Row(row_number, cells, header, columns, language)
         entry = read.entry()
         target = read.service(case, entry, fallback)
         problems += read.problems
@@ -285,17 +157,22 @@ class _Row:
         return _unsafe_cell(self.cells[index].strip())
 
     def fail(self, name: str, key: str, **values: object) -> None:
+        """A problem in the cell of column `name`, named as the file names it (or, when the
+        file has no such column, as the reader's language does)."""
         index = self.columns.get(name, len(self.header))
-        column = self.header[index].strip() if index < len(self.header) else name
+        if index < len(self.header):
+            column = self.header[index].strip()
+        else:
+            column = _listed(f"csv.column.{name}", self.language)[0]
         where = text("csv.where", self.language, row=self.number, column=column)
         self.problems.append(Problem.of(where, key, **values))
 
     def entry(self) -> LogEntry | None:
         day = self.date()
-        reason = self.choice("reason", REASON_WORDS, "csv.unknown_reason", REASONS)
+        reason = self.choice("reason", "csv.unknown_reason")
         minutes = self.minutes(reason)
-        setting = self.choice("setting", SETTING_WORDS, "csv.unknown_setting", SETTINGS)
-        delivery = self.choice("delivery", DELIVERY_WORDS, "csv.unknown_delivery", DELIVERIES)
+        setting = self.choice("setting", "csv.unknown_setting")
+        delivery = self.choice("delivery", "csv.unknown_delivery")
         note = clean_text(self.cell("note"))
         if len(note) > MAX_TEXT:
             self.fail("note", "case.text_too_long", limit=MAX_TEXT)
@@ -342,30 +219,31 @@ class _Row:
                 return 0
             self.fail("minutes", "case.required")
             return None
-        match = _MINUTES.fullmatch(value)
+        match = _minutes_pattern().fullmatch(value)
         if match is None:
             self.fail("minutes", "csv.not_minutes", value=value)
             return None
         digits = match[1].lstrip("0") or "0"
         # The length first: Python refuses to convert thousands of digits.
         if len(digits) > len(str(MAX_MINUTES)) or int(digits) > MAX_MINUTES:
-            self.fail("minutes", "case.out_of_range", low=0, high=f"{MAX_MINUTES:,}")
+            high = number(MAX_MINUTES, self.language)
+            self.fail("minutes", "case.out_of_range", low=0, high=high)
             return None
         return int(digits)
 
-    def choice(
-        self, name: str, words: Mapping[str, str], key: str, codes: tuple[str, ...]
-    ) -> str | None:
+    def choice(self, name: str, key: str) -> str | None:
+        """The code of the reason, setting or delivery cell `name` ("" when empty), or None
+        with a problem."""
         if name not in self.columns:
             return ""
         value = self.cell(name)
         if not value:
             return ""
-        code = words.get(_words(value))
-        if code is None and value in codes:
-            code = value
+        code = _codes(name).get(_words(value))
         if code is None:
-            choices = ", ".join(each.replace("_", " ") for each in codes)
+            # English's words are the case file's codes (provider_absent): said with spaces.
+            words = (_choice_word(name, each, self.language) for each in CHOICES[name])
+            choices = ", ".join(word.replace("_", " ") for word in words)
             self.fail(name, key, value=value, choices=choices)
             return None
         return code
@@ -409,15 +287,53 @@ def _columns(header: list[str]) -> dict[str, int]:
     ranks: dict[str, int] = {}
     for index, cell in enumerate(header):
         name = _words(cell)
-        for column, names in HEADER_NAMES.items():
-            if name in names and names.index(name) < ranks.get(column, len(names)):
-                columns[column], ranks[column] = index, names.index(name)
+        for column, known in _header_ranks().items():
+            rank = known.get(name)
+            if rank is not None and rank < ranks.get(column, len(known)):
+                columns[column], ranks[column] = index, rank
     return columns
 
 
-def _default_service(
-    case: Case, name: str | None, language: str, problems: list[Problem]
-) -> str | None:
+def _listed(key: str, language: str) -> list[str]:
+    """A message that is a list of words, split at "|"."""
+    return messages(language)[key].split("|")
+
+
+@cache
+def _header_ranks() -> dict[str, dict[str, int]]:
+    """For each of COLUMNS, the names that mean it in any language, with how well known each
+    is: its place in its language's list (the first is the best known)."""
+    ranks: dict[str, dict[str, int]] = {column: {} for column in COLUMNS}
+    for language in languages():
+        for column in COLUMNS:
+            for rank, name in enumerate(_listed(f"csv.column.{column}", language)):
+                known = ranks[column]
+                known[_words(name)] = min(rank, known.get(_words(name), rank))
+    return ranks
+
+
+@cache
+def _codes(column: str) -> dict[str, str]:
+    """The words for each code of a reason, setting or delivery cell, in any language; a
+    session given has the reason "" (no reason)."""
+    codes: dict[str, str] = {}
+    for language in languages():
+        if column == "reason":
+            codes.update((_words(word), "") for word in _listed("csv.reason.given", language))
+        for code in CHOICES[column]:
+            codes.update((_words(word), code) for word in _listed(f"csv.{column}.{code}", language))
+    return codes
+
+
+@cache
+def _minutes_pattern() -> re.Pattern[str]:
+    """A number of minutes, with or without a word for minutes after it: "30", "30 min"."""
+    units = {word for language in languages() for word in _listed("csv.minute_words", language)}
+    alternatives = "|".join(re.escape(word) for word in sorted(units, key=len, reverse=True))
+    return re.compile(rf"([0-9]+)(?:\.0+)?(?:\s*(?:{alternatives})\.?)?")
+
+
+def _default_service(case: Case, name: str | None, problems: list[Problem]) -> str | None:
     """The service name rows without a service column go to, or None with a problem."""
     names = {_words(service.name) for service in case.services}
     if name is None:
@@ -442,7 +358,11 @@ def _distance(service: Service, day: dt.date) -> int:
 
 
 def _words(value: str) -> str:
-    return _WORDS.sub(" ", value.lower()).strip()
+    """How a name or a word is compared: lower case, without accents, punctuation as spaces
+    ("Razón", "razon" and "RAZON" are one word; so are "pull-out" and "pull out")."""
+    letters = unicodedata.normalize("NFKD", value.lower())
+    plain = "".join(char for char in letters if not unicodedata.combining(char))
+    return _WORDS.sub(" ", plain).strip()
 
 
 def _guarded(value: str) -> bool:

@@ -120,9 +120,10 @@ Groups = list[tuple[tuple[dt.date, ...], Amount]]
 
 
 def _amount(times: int | None, share: Fraction, *, cap: int) -> Amount:
-    """Whole sessions for a line with sessions, at most one a school day; else the exact share."""
+    """Whole sessions for a line with sessions, at most one a school day; else the exact share
+    (none at all when the window has no school day: nothing can be given in it)."""
     if times is None:
-        return share
+        return share if cap else Fraction(0)
     return min(cap, round_half_up(times * share))
 
 

@@ -1,7 +1,8 @@
 """The gap calculator: what the IEP called for, what was received, and what was not provided.
 
-This module computes facts; `gap_words` makes sentences of them in the reader's language and
-`gap_report` lays them out (JSON, tables, text). What the IEP called for is counted in whole
+This module computes the facts `gap_facts` defines (`gap_checks` adds the rules they rest on and
+what to check); `gap_words` makes sentences of them in the reader's language and `gap_report`
+lays them out (JSON, tables, text). What the IEP called for is counted in whole
 sessions by `builder.due` (docs/how-the-numbers-work.md).
 
 What was received comes from a dated log, from a count, or from both:
@@ -26,245 +27,34 @@ import bisect
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from typing import Any
 
 from builder.case import Case, DateRange, Incident, LogEntry, Received, Service
-from builder.due import Due, DueUnit, due, round_half_up
+from builder.due import Due, DueUnit, due
+from builder.gap_checks import alerts, assumptions
+from builder.gap_facts import (
+    LONG_STRETCH_SCHOOL_DAYS,
+    NOT_OWED_REASONS,
+    Flag,
+    GapReport,
+    IncidentGroup,
+    ServiceGap,
+    Shortfall,
+    Week,
+    rounded,
+)
 from builder.school_days import (
     FULL_WEEK,
     SchoolCalendar,
     monday,
-    mondays,
-    split,
     weekdays,
 )
 
-LOW_DELIVERY_PERCENT = 80
-LONG_STRETCH_SCHOOL_DAYS = 10
-# A run of school days this long with nothing logged at all is a gap in itself (a full school week).
-UNLOGGED_RUN_SCHOOL_DAYS = 5
 # A month has about 21 weekdays: the usual spacing of a service given "N times per month".
 WEEKDAYS_IN_A_MONTH = 21
-# Minutes missed for these reasons are shown apart: schools usually need not make them up.
-NOT_OWED_REASONS = frozenset({"student_absent"})
-NOT_COUNTED_REASONS = frozenset({"testing", "wrong_setting"})
-FLAG_KINDS = ("testing", "wrong_setting", "crammed", "outside")
-
-
-@dataclass(frozen=True)
-class Week:
-    """One calendar week (Monday to Sunday) of one service or of the total."""
-
-    monday: dt.date
-    school_days: int
-    expected_minutes: Fraction
-    delivered_minutes: int | None
-
-    @property
-    def fell_short(self) -> bool:
-        return self.delivered_minutes is not None and self.delivered_minutes < self.expected_minutes
-
-
-@dataclass(frozen=True)
-class Flag:
-    """A log entry (or the part of one) that was not counted as received, and why.
-
-    `kind` is one of FLAG_KINDS; `detail` says more for a wrong setting: "push-in" (given in the
-    classroom where the IEP says pull-out), "group" (where it says individual), or "" when the
-    log's reason said so.
-    """
-
-    date: dt.date
-    kind: str  # testing | wrong_setting | crammed | outside
-    minutes: int
-    detail: str = ""
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Shortfall:
-    """A week or a month, from a dated log, that had less than the IEP called for in it."""
-
-    kind: str  # week | month
-    start: dt.date
-    end: dt.date
-    expected_sessions: int | None
-    delivered_sessions: int
-    expected_minutes: Fraction
-    delivered_minutes: int
-
-
-@dataclass(frozen=True)
-class Alert:
-    """Something in the numbers to act on or to check, as a kind and its values.
-
-    `service` is the service's position in the report (None for the case as a whole); `field`,
-    when set, is the service's field the alert is about ("received.sessions"): a page shows it
-    beside that field.
-    """
-
-    kind: str
-    service: int | None
-    values: Mapping[str, Any] = field(default_factory=dict)
-    field: str = ""
-
-
-@dataclass(frozen=True)
-class Assumption:
-    """A rule that shaped the numbers, as a kind and the values it was applied with."""
-
-    kind: str
-    values: Mapping[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class IncidentGroup:
-    """The dates one support or accommodation ("extended time on tests") was not given."""
-
-    support: str
-    incidents: tuple[Incident, ...]
-
-    @property
-    def dates(self) -> tuple[dt.date, ...]:
-        return tuple(incident.date for incident in self.incidents)
-
-    @property
-    def count(self) -> int:
-        return len(self.incidents)
-
-
-@dataclass(frozen=True)
-class ServiceGap:
-    service: Service
-    window: DateRange | None
-    school_days: int
-    expected_minutes: Fraction
-    expected_sessions: int | None  # whole sessions; None for a line in minutes only
-    delivered_minutes: int
-    delivered_sessions: int | None
-    missed_minutes: Fraction
-    student_absent_minutes: int
-    owed_minutes: Fraction  # not provided for reasons on the school's side, less make-up given
-    weeks: tuple[Week, ...]
-    flags: tuple[Flag, ...]
-    longest_stretch: int | None
-    # Whether what was received is known day by day: a dated log, alone or with a count that
-    # holds no sessions beyond the log's. Weeks that fell short and runs without service need it.
-    from_log: bool
-    stretches_without_service: tuple[DateRange, ...] = ()
-    stretch_school_days: tuple[int, ...] = ()
-    # Log entries that were counted but shorter than one session (0 < minutes < session length).
-    partial_sessions: tuple[LogEntry, ...] = ()
-    # Log entries with the reason student_absent inside the service's dates.
-    student_absences: tuple[LogEntry, ...] = ()
-    # The school days in a row without this service that trigger an early warning.
-    stretch_warning_days: int = LONG_STRETCH_SCHOOL_DAYS
-    # Make-up sessions already given for missed ones, in minutes (any date).
-    made_up_minutes: int = 0
-    # The weeks (or months) that had less than the IEP called for, from a dated log.
-    shortfalls: tuple[Shortfall, ...] = ()
-    # The unit the IEP's count is kept in week by week or month by month ("week", "month"), so
-    # that shortfalls can be named; "" when it counts over a longer span (a year, a cycle).
-    counted_by: str = ""
-
-    @property
-    def percent_delivered(self) -> int | None:
-        return _percent(self.delivered_minutes, self.expected_minutes)
-
-    @property
-    def has_log(self) -> bool:
-        return self.service.log is not None
-
-    @property
-    def weeks_short(self) -> tuple[Week, ...]:
-        return tuple(week for week in self.weeks if week.fell_short)
-
-    @property
-    def longest_stretch_range(self) -> DateRange | None:
-        """The first of the longest runs of school days without this service."""
-        if not self.stretches_without_service:
-            return None
-        longest = max(self.stretch_school_days)
-        return self.stretches_without_service[self.stretch_school_days.index(longest)]
-
-    @property
-    def flagged_minutes(self) -> int:
-        return sum(flag.minutes for flag in self.flags)
-
-    @property
-    def first_shortfall(self) -> dt.date | None:
-        """The first day something was missing: the start of the first week or month short,
-        or of the first date without service, whichever comes first."""
-        starts = [item.start for item in self.shortfalls]
-        starts += [run.start for run in self.dates_without_service or ()]
-        return min(starts, default=None)
-
-    @cached_property
-    def dates_without_service(self) -> tuple[DateRange, ...] | None:
-        """The dates the service was not provided, or None when they are not known day by day.
-
-        The dated log's missed sessions (nothing received, for a reason on the school's side),
-        one day each; and, from the runs of school days without service, each stretch of a full
-        school week or more in which nothing at all was logged. Shorter runs are the normal
-        spacing between sessions (Tuesday to Thursday), so they are not listed: the weeks that
-        fell short are (`shortfalls`). Worked out once per gap: the letters ask for these dates
-        on every keystroke, and a page keeps its gaps while the reader types anything but the
-        schedule (Schedule).
-        """
-        if not self.from_log or self.window is None:
-            return None
-        window = self.window
-        log = self.service.log or ()  # in any order: what is found is sorted at the end
-        missed = [
-            DateRange(entry.date, entry.date)
-            for entry in log
-            if entry.date in window and entry.minutes == 0 and entry.reason not in NOT_OWED_REASONS
-        ]
-        logged = sorted({entry.date for entry in log})
-        unlogged: list[DateRange] = []
-        runs = zip(self.stretches_without_service, self.stretch_school_days, strict=True)
-        for run, school_days in runs:
-            # Days off inside the run might all fall in one part of it: count them against each.
-            closed = weekdays(run.start, run.end) - school_days
-            inside = logged[
-                bisect.bisect_left(logged, run.start) : bisect.bisect_right(logged, run.end)
-            ]
-            for part in split(run, inside):
-                if weekdays(part.start, part.end) - closed >= UNLOGGED_RUN_SCHOOL_DAYS:
-                    unlogged.append(part)
-        return tuple(sorted([*missed, *unlogged], key=lambda run: run.start))
-
-
-@dataclass(frozen=True)
-class GapReport:
-    services: tuple[ServiceGap, ...]
-    period: DateRange | None
-    school_days: int
-    weeks: tuple[Week, ...]
-    expected_minutes: Fraction
-    delivered_minutes: int
-    missed_minutes: Fraction
-    student_absent_minutes: int
-    owed_minutes: Fraction
-    assumptions: tuple[Assumption, ...]
-    alerts: tuple[Alert, ...]
-    # Supports and accommodations not counted in minutes, grouped by support, dates in order.
-    incidents: tuple[IncidentGroup, ...] = ()
-    language: str = "en"
-    child: str = ""  # the child's name, as the case gives it
-    made_up_minutes: int = 0
-
-    @property
-    def percent_delivered(self) -> int | None:
-        return _percent(self.delivered_minutes, self.expected_minutes)
-
-    @property
-    def counted(self) -> tuple[ServiceGap, ...]:
-        """The services with dates inside the period."""
-        return tuple(gap for gap in self.services if gap.window)
 
 
 @dataclass(frozen=True)
@@ -311,8 +101,8 @@ def compute_gap(case: Case, schedule: Schedule | None = None) -> GapReport:
         student_absent_minutes=sum(gap.student_absent_minutes for gap in gaps),
         owed_minutes=sum((gap.owed_minutes for gap in gaps), Fraction(0)),
         made_up_minutes=sum(gap.made_up_minutes for gap in gaps),
-        assumptions=tuple(_assumptions(case.school_year_days, calendar, gaps)),
-        alerts=tuple(_alerts(gaps)),
+        assumptions=tuple(assumptions(case.school_year_days, calendar, gaps)),
+        alerts=tuple(alerts(gaps)),
         incidents=group_incidents(case.incidents),
         language=case.language,
         child=case.child.name,
@@ -330,11 +120,6 @@ def group_incidents(incidents: Iterable[Incident]) -> tuple[IncidentGroup, ...]:
     ]
     ordered.sort(key=lambda group: (group[0].date, group[0].support.casefold()))
     return tuple(IncidentGroup(group[0].support, tuple(group)) for group in ordered)
-
-
-def rounded(minutes: Fraction) -> int:
-    """Whole minutes, half up (the one rounding every number shown goes through)."""
-    return round_half_up(minutes)
 
 
 # -- one service --------------------------------------------------------------------------
@@ -643,185 +428,3 @@ def _window(service: Service, period: DateRange) -> DateRange | None:
     start = max(period.start, service.start) if service.start else period.start
     end = min(period.end, service.end) if service.end else period.end
     return DateRange(start, end) if start <= end else None
-
-
-def _percent(delivered: int, expected: Fraction) -> int | None:
-    if not expected:
-        return None
-    return round_half_up(100 * min(Fraction(delivered), expected) / expected)
-
-
-# -- what shaped the numbers, and what to check ------------------------------------------------
-
-
-def _assumptions(
-    school_year_days: int, calendar: SchoolCalendar | None, gaps: tuple[ServiceGap, ...]
-) -> Iterable[Assumption]:
-    """Every rule that shaped these numbers, and only those."""
-    if calendar is None:
-        yield Assumption("no_period")
-        return
-    period = calendar.period
-    yield Assumption(
-        "school_days",
-        {"start": period.start, "end": period.end, "days": calendar.count(period)},
-    )
-    if calendar.closed:
-        yield Assumption(
-            "closed", {"weekdays": calendar.closed_weekdays, "closing": calendar.closing}
-        )
-    counted = [gap for gap in gaps if gap.window]
-    for gap in gaps:
-        if gap.window is None:
-            yield Assumption("outside_period", {"service": gap.service.name})
-    if any(gap.window != DateRange(period.start, period.end) for gap in counted):
-        yield Assumption("service_dates")
-    yield from _unit_assumptions(school_year_days, calendar, counted)
-    yield from _received_assumptions(counted)
-    yield Assumption("rounding")
-
-
-def _unit_assumptions(
-    school_year_days: int, calendar: SchoolCalendar, counted: list[ServiceGap]
-) -> Iterable[Assumption]:
-    services = [gap.service for gap in counted]
-    weekly = [gap for gap in counted if gap.service.per == "week"]
-    if any(service.per == "week" and service.days for service in services):
-        yield Assumption("per_week_days")
-    if any(gap.service.per == "week" and not gap.service.days for gap in weekly):
-        yield Assumption("per_week")
-        if any(0 < week.school_days < FULL_WEEK for gap in weekly for week in gap.weeks):
-            sessions = any(gap.service.times for gap in weekly)
-            yield Assumption("short_weeks_sessions" if sessions else "short_weeks_minutes")
-    if any(_has_closed_week(calendar, gap) for gap in weekly):
-        yield Assumption("closed_weeks")
-    pattern = next((s for s in services if s.per == "week" and s.weeks_on), None)
-    if pattern is not None:
-        yield Assumption(
-            "weeks_pattern",
-            {"service": pattern.name, "on": pattern.weeks_on, "cycle": pattern.weeks_cycle},
-        )
-    units = {service.per for service in services}
-    if "day" in units:
-        yield Assumption("per_day")
-    if "cycle" in units:
-        cycle = next(s for s in services if s.per == "cycle")
-        yield Assumption("per_cycle", {"service": cycle.name, "days": cycle.cycle_days})
-    if "month" in units:
-        yield Assumption("per_month")
-    if "year" in units:
-        yield Assumption("per_year", {"year_days": school_year_days})
-    if "total" in units:
-        yield Assumption("per_total")
-    if any(service.times and service.per not in ("week", "day") for service in services) or any(
-        service.weeks_on for service in services
-    ):
-        yield Assumption("whole_sessions")
-
-
-def _received_assumptions(counted: list[ServiceGap]) -> Iterable[Assumption]:
-    counts = [gap for gap in counted if gap.service.received is not None]
-    if any(gap.service.log is None for gap in counts):
-        yield Assumption("count")
-    if any(gap.service.log is not None for gap in counts):
-        yield Assumption("count_and_log")
-    nothing = [
-        gap.service.name for gap in counted if gap.service.log is None and not gap.service.received
-    ]
-    if nothing:
-        yield Assumption("nothing_entered", {"services": tuple(nothing)})
-    logged = [gap for gap in counted if gap.has_log]
-    if any(gap.from_log for gap in logged):
-        yield Assumption("log")
-    if any(gap.partial_sessions for gap in logged):
-        yield Assumption("partial_sessions")
-    if any(gap.student_absences for gap in logged):
-        yield Assumption("student_absent")
-        if any(gap.student_absences and not gap.service.times for gap in logged):
-            yield Assumption("student_absent_share")
-    kinds = {flag.kind for gap in logged for flag in gap.flags}
-    for kind in FLAG_KINDS:
-        if kind in kinds:
-            yield Assumption(f"flag_{kind}")
-    if any(gap.made_up_minutes for gap in counted):
-        yield Assumption("made_up")
-
-
-def _has_closed_week(calendar: SchoolCalendar, gap: ServiceGap) -> bool:
-    """Whether the service's dates hold a week whose weekdays are all without school."""
-    if gap.window is None:
-        return False
-    weeks_with_school = {week.monday for week in gap.weeks if week.school_days}
-    start = max(gap.window.start, calendar.period.start)
-    end = min(gap.window.end, calendar.period.end)
-    # Week by week: a week counts when one of its weekdays falls inside the dates.
-    return any(
-        first not in weeks_with_school
-        and weekdays(max(first, start), min(first + dt.timedelta(days=6), end)) > 0
-        for first in mondays(start, end)
-    )
-
-
-def _alerts(gaps: tuple[ServiceGap, ...]) -> Iterable[Alert]:
-    for index, gap in enumerate(gaps):
-        yield from _count_alerts(index, gap)
-        percent = gap.percent_delivered
-        if percent is not None and percent < LOW_DELIVERY_PERCENT:
-            yield Alert("low", index, {"percent": percent})
-        if gap.from_log and gap.expected_minutes and not gap.delivered_minutes:
-            # Often a log of the misses alone, which counts every other day as missed too.
-            yield Alert("nothing_logged_given", index)
-        longest = gap.longest_stretch_range
-        if (
-            longest is not None
-            and gap.longest_stretch is not None
-            and gap.longest_stretch >= gap.stretch_warning_days
-        ):
-            yield Alert(
-                "stretch",
-                index,
-                {"days": gap.longest_stretch, "start": longest.start, "end": longest.end},
-            )
-
-
-def _count_alerts(index: int, gap: ServiceGap) -> Iterable[Alert]:
-    """A count that cannot be right beside the log or the IEP: said beside the count."""
-    service = gap.service
-    count = service.received
-    if count is None or gap.window is None:
-        return
-    in_minutes = count.minutes is not None
-    where = "received.minutes" if in_minutes else "received.sessions"
-    if service.log is not None:
-        logged = sum(1 for entry in service.log if entry.minutes and entry.date in gap.window)
-        logged_minutes = sum(entry.minutes for entry in service.log if entry.date in gap.window)
-        if in_minutes and count.minutes is not None and count.minutes < logged_minutes:
-            yield Alert(
-                "count_below_log_minutes",
-                index,
-                {"count": count.minutes, "logged": logged_minutes},
-                where,
-            )
-        elif not in_minutes and count.sessions is not None and count.sessions < logged:
-            yield Alert(
-                "count_below_log", index, {"count": count.sessions, "logged": logged}, where
-            )
-    if in_minutes:
-        if gap.delivered_minutes > gap.expected_minutes:
-            yield Alert(
-                "count_above_due_minutes",
-                index,
-                {"count": gap.delivered_minutes, "due": rounded(gap.expected_minutes)},
-                where,
-            )
-    elif (
-        gap.expected_sessions is not None
-        and gap.delivered_sessions is not None
-        and gap.delivered_sessions > gap.expected_sessions
-    ):
-        yield Alert(
-            "count_above_due",
-            index,
-            {"count": gap.delivered_sessions, "due": gap.expected_sessions},
-            where,
-        )

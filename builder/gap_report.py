@@ -9,7 +9,7 @@ from functools import partial
 from typing import Any
 
 from builder.case import DateRange, LogEntry
-from builder.gap import GapReport, IncidentGroup, ServiceGap, Week, rounded
+from builder.gap_facts import GapReport, IncidentGroup, ServiceGap, Week, rounded
 from builder.gap_words import (
     alert_lines,
     assumption_lines,
@@ -203,12 +203,12 @@ def _table_row(row: Row, columns: tuple[str, ...], language: str) -> list[str]:
     percent = result.percent_delivered
     cells = {
         "service": row.label,
-        "expected": number(rounded(result.expected_minutes)),
-        "delivered": number(result.delivered_minutes),
-        "missed": number(rounded(result.missed_minutes)),
-        "absent": number(result.student_absent_minutes),
-        "made_up": number(result.made_up_minutes),
-        "owed": number(rounded(result.owed_minutes)),
+        "expected": number(rounded(result.expected_minutes), language),
+        "delivered": number(result.delivered_minutes, language),
+        "missed": number(rounded(result.missed_minutes), language),
+        "absent": number(result.student_absent_minutes, language),
+        "made_up": number(result.made_up_minutes, language),
+        "owed": number(rounded(result.owed_minutes), language),
         "percent": "" if percent is None else text("gap.percent_value", language, percent=percent),
     }
     return [cells[column] for column in columns]
@@ -232,11 +232,13 @@ def _report_line(row: Row, language: str) -> str:
         "gap.line",
         language,
         service=row.label,
-        expected=number(rounded(result.expected_minutes)),
-        delivered=number(result.delivered_minutes),
-        missed=number(rounded(result.missed_minutes)),
-        absent=text("gap.line_absent", language, absent=number(absent)) if absent else "",
-        made_up=text("gap.line_made_up", language, made_up=number(made_up)) if made_up else "",
+        expected=number(rounded(result.expected_minutes), language),
+        delivered=number(result.delivered_minutes, language),
+        missed=number(rounded(result.missed_minutes), language),
+        absent=text("gap.line_absent", language, absent=number(absent, language)) if absent else "",
+        made_up=text("gap.line_made_up", language, made_up=number(made_up, language))
+        if made_up
+        else "",
         percent="" if percent is None else text("gap.line_percent", language, percent=percent),
     )
 
@@ -288,8 +290,8 @@ def _service_details(gap: ServiceGap, label: str, language: str) -> str:
             text(
                 "gap.detail_sessions",
                 language,
-                expected=number(gap.expected_sessions),
-                delivered=number(gap.delivered_sessions),
+                expected=number(gap.expected_sessions, language),
+                delivered=number(gap.delivered_sessions, language),
             )
         )
     if not gap.from_log and service.received is not None and gap.counted_by:
@@ -319,8 +321,8 @@ def _service_details(gap: ServiceGap, label: str, language: str) -> str:
                         "gap.detail_partial_one",
                         language,
                         date=day(entry.date),
-                        minutes=number(entry.minutes),
-                        length=number(service.minutes),
+                        minutes=number(entry.minutes, language),
+                        length=number(service.minutes, language),
                     )
                     for entry in gap.partial_sessions
                 ),

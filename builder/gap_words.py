@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from builder.case import DateRange
-from builder.gap import Alert, Assumption, Flag, GapReport, ServiceGap, Shortfall, rounded
+from builder.gap_facts import Alert, Assumption, Flag, GapReport, ServiceGap, Shortfall, rounded
 from builder.i18n import (
     and_list,
     at_start,
@@ -108,7 +108,7 @@ def headline(report: GapReport) -> str:
     return text(
         "gap.headline",
         language,
-        delivered=number(report.delivered_minutes),
+        delivered=number(report.delivered_minutes, language),
         expected=plural("unit.minute", rounded(report.expected_minutes), language),
         percent="" if percent is None else text("gap.headline_percent", language, percent=percent),
         missed=minutes_text(rounded(report.missed_minutes), language),
@@ -136,7 +136,7 @@ def shortfall_text(shortfall: Shortfall, language: str, *, with_year: bool = Fal
     minutes = text(
         "gap.shortfall_minutes",
         language,
-        delivered=number(shortfall.delivered_minutes),
+        delivered=number(shortfall.delivered_minutes, language),
         expected=plural("unit.minute", expected, language),
     )
     if shortfall.expected_sessions is None:
@@ -144,7 +144,7 @@ def shortfall_text(shortfall: Shortfall, language: str, *, with_year: bool = Fal
     sessions = text(
         "gap.shortfall_sessions",
         language,
-        delivered=number(shortfall.delivered_sessions),
+        delivered=number(shortfall.delivered_sessions, language),
         expected=plural("unit.session", shortfall.expected_sessions, language),
     )
     if shortfall.delivered_sessions < shortfall.expected_sessions:
@@ -176,7 +176,7 @@ def shortfalls_text(gap: ServiceGap, language: str) -> str:
                 end=month_and_year(last.end, language)
                 if monthly
                 else short_date(last.end, language, with_year=with_year),
-                count=number(len(run)),
+                count=number(len(run), language),
                 what=shortfall_text(first, language).partition(": ")[2],
             )
         )
@@ -236,7 +236,7 @@ def alert_text(alert: Alert, report: GapReport, names: tuple[str, ...] | None = 
         values["days"] = plural("unit.school_day", values["days"], language)
     for key in ("count", "logged", "due"):
         if isinstance(values.get(key), int):
-            values[key] = number(values[key])
+            values[key] = number(values[key], language)
     return text(f"gap.alert_{alert.kind}", language, **values)
 
 
@@ -254,8 +254,13 @@ def field_alerts(report: GapReport) -> dict[str, str]:
 
 
 def _field_text(alert: Alert, report: GapReport) -> str:
-    values = {key: number(value) for key, value in alert.values.items() if isinstance(value, int)}
-    return text(f"gap.field_{alert.kind}", report.language, **values)
+    language = report.language
+    values = {
+        key: number(value, language)
+        for key, value in alert.values.items()
+        if isinstance(value, int)
+    }
+    return text(f"gap.field_{alert.kind}", language, **values)
 
 
 def assumption_lines(report: GapReport) -> tuple[str, ...]:
@@ -280,10 +285,10 @@ def assumption_text(assumption: Assumption, language: str) -> str:
     elif kind == "nothing_entered":
         values = {"services": and_list(values["services"], language)}
     elif kind == "per_year":
-        values = {"year_days": number(values["year_days"])}
+        values = {"year_days": number(values["year_days"], language)}
     elif kind in ("weeks_pattern", "per_cycle"):
         values = {
-            key: number(value) if isinstance(value, int) else mid_sentence(str(value))
+            key: number(value, language) if isinstance(value, int) else mid_sentence(str(value))
             for key, value in values.items()
         }
     return text(f"gap.assume_{kind}", language, **values)

@@ -2,8 +2,8 @@
 
 A language is a folder of files, nothing in the code: its messages (JSON files of keys and texts,
 with `{placeholders}`), and `language.json`, how it writes numbers and which counts take its "one"
-form. Plurals follow CLDR's categories as i18next JSON writes them, the form translation tools
-(Weblate, Poedit's JSON support) read: `unit.session_one` and `unit.session_other`.
+form. Plurals follow CLDR's categories as i18next JSON writes them, a format translation tools
+read (Weblate's "i18next JSON file v4"): `unit.session_one` and `unit.session_other`.
 """
 
 from __future__ import annotations

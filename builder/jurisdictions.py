@@ -1,14 +1,20 @@
 """State education agencies: who takes IDEA state complaints, and how.
 
 Pure core module: standard library only, no I/O beyond reading this package's own
-``data/states.json`` (STATES), loaded once and cached. The file's shape is its schema's,
+``data/states.json`` (STATES), loaded once and cached, and the messages that say how a state
+takes complaints (``states.method.*``). The file's shape is its schema's,
 ``data/states.schema.json``: the site's build checks it (``validate_states``, with jsonschema, so
 a fork that builds without running the tests is protected too), and this module reads it as
 checked.
 
 Every fact in the data file comes from the project's research files; ``filing_methods`` marks a
 method ``"confirmed"`` only where the research found the state saying it takes complaints that
-way. Anything else is ``"unknown"`` (not found) or ``"not_accepted"`` (the state says no).
+way. Anything else is ``"unknown"`` (not found) or ``"not_accepted"`` (the state says no). The
+structured facts (contact, model form, timeline, records deadline, meeting rule, the IEP team's
+name, parent centers) are kept only when CONFIRMED; anything less is a note, marked.
+
+The data is written in English. ``data/states.<language>.json`` gives its texts in another
+language, keyed by the English (``localized``); a text not translated yet is shown in English.
 """
 
 from __future__ import annotations
@@ -19,12 +25,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Final, Literal
 
+from builder.i18n import DEFAULT_LANGUAGE, text
+
 MethodStatus = Literal["confirmed", "not_accepted", "unknown"]
 NoteStatus = Literal["CONFIRMED", "SECONDARY", "NOT CONFIRMED", "OUTDATED?"]
+DayKind = Literal["business", "calendar", "school", "unspecified"]
+FEDERAL_RECORDS_DAYS: Final = 45  # 34 CFR 300.613(a)
 
 STATES: Final = Path(__file__).with_name("data") / "states.json"
 SCHEMA: Final = Path(__file__).with_name("data") / "states.schema.json"
 _METHOD_KEYS: Final = ("mail", "fax", "email", "online", "hand_delivery")
+SOURCE_LANGUAGE: Final = "en"  # the language states.json is written in
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +78,92 @@ class SignatureRule:
 
 
 @dataclass(frozen=True, slots=True)
+class Contact:
+    """Where to send a complaint, for each confirmed way that has an address."""
+
+    mail: str | None
+    fax: str | None
+    hand_delivery: str | None
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ModelForm:
+    """The state's model complaint form (34 CFR 300.509)."""
+
+    url: str
+    citation: str
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SourcedText:
+    """A confirmed fact in plain words (the complaint's timeline), with its source."""
+
+    text: str
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RecordsDeadline:
+    """How soon the school must let a parent see the records, under the state's own rule."""
+
+    days: int
+    day_kind: DayKind
+    copies: bool
+    text: str
+    letter: str | None
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+    @property
+    def faster_than_federal(self) -> bool:
+        """Shorter than the federal 45 days (34 CFR 300.613(a)): the letters quote only these."""
+        return self.days < FEDERAL_RECORDS_DAYS
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRule:
+    """The state's rule for a meeting a parent asks for; days is None when it gives none."""
+
+    days: int | None
+    day_kind: DayKind | None
+    text: str
+    letter: str | None
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TeamName:
+    """What the state calls the IEP team, and how a letter names it ("an ARD committee")."""
+
+    name: str
+    letter_a: str
+    letter_the: str
+    citation: str
+    url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
+class ParentCenter:
+    """A Parent Training and Information Center the research confirmed for the state."""
+
+    name: str
+    url: str | None
+    citation: str
+    source_url: str | None
+    status: NoteStatus
+
+
+@dataclass(frozen=True, slots=True)
 class State:
     """A state (or DC, or Puerto Rico) and its state education agency."""
 
@@ -80,10 +177,19 @@ class State:
     filing_methods: FilingMethods
     email_address: str | None
     notes: tuple[StateNote, ...]
-    records_business_days: int | None
-    meeting_request_days: int | None
-    meeting_request_rule: str | None
     typed_signature: SignatureRule | None = None
+    contact: Contact | None = None
+    model_form: ModelForm | None = None
+    timeline: SourcedText | None = None
+    records_deadline: RecordsDeadline | None = None
+    meeting_rule: MeetingRule | None = None
+    team_name: TeamName | None = None
+    parent_centers: tuple[ParentCenter, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        """The state's page address under states/: "new-york" for New York."""
+        return "-".join(self.name.lower().split())
 
     @property
     def takes_typed_signature(self) -> bool:
@@ -100,30 +206,18 @@ class State:
         """True when at least one way of sending a complaint is confirmed."""
         return bool(self.filing_methods.confirmed())
 
-    def filing_methods_text(self) -> list[str]:
-        """The confirmed ways to send a complaint, as plain phrases for a sentence.
+    def filing_methods_text(self, language: str = DEFAULT_LANGUAGE) -> list[str]:
+        """The confirmed ways to send a complaint, as plain phrases for a sentence in `language`.
 
         Example for Illinois: ``["by mail", "by fax", "by email to statecomplaints@isbe.net"]``.
         Methods that are unknown or refused are never listed.
         """
-        phrases: list[str] = []
-        for key in self.filing_methods.confirmed():
-            if key == "email":
-                if self.email_address:
-                    phrases.append(f"by email to {self.email_address}")
-                else:
-                    phrases.append("by email")
-            else:
-                phrases.append(_METHOD_PHRASES[key])
-        return phrases
-
-
-_METHOD_PHRASES: Final[dict[str, str]] = {
-    "mail": "by mail",
-    "fax": "by fax",
-    "online": "through the state's online form",
-    "hand_delivery": "by hand delivery",
-}
+        return [
+            text("states.method.email_to", language, address=self.email_address)
+            if key == "email" and self.email_address
+            else text(f"states.method.{key}", language)
+            for key in self.filing_methods.confirmed()
+        ]
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -158,11 +252,19 @@ def _state(raw: dict[str, Any]) -> State:
         filing_methods=FilingMethods(**raw["filing_methods"]),
         email_address=raw["email_address"],
         notes=tuple(StateNote(**note) for note in raw["notes"]),
-        records_business_days=raw["records_business_days"],
-        meeting_request_days=raw["meeting_request_days"],
-        meeting_request_rule=raw["meeting_request_rule"],
         typed_signature=SignatureRule(**signature) if signature else None,
+        contact=_optional(Contact, raw["contact"]),
+        model_form=_optional(ModelForm, raw["model_form"]),
+        timeline=_optional(SourcedText, raw["timeline"]),
+        records_deadline=_optional(RecordsDeadline, raw["records_deadline"]),
+        meeting_rule=_optional(MeetingRule, raw["meeting_rule"]),
+        team_name=_optional(TeamName, raw["team_name"]),
+        parent_centers=tuple(ParentCenter(**center) for center in raw["parent_centers"]),
     )
+
+
+def _optional(kind: Any, raw: dict[str, Any] | None) -> Any:
+    return kind(**raw) if raw is not None else None
 
 
 @cache
@@ -180,6 +282,33 @@ def load_states() -> tuple[State, ...]:
 def get_state(code: str) -> State | None:
     """The state with this two-letter code (any letter case, spaces ignored), or None."""
     return _load()[2].get(code.strip().upper())
+
+
+def localized(state: State, english: str, language: str) -> str | None:
+    """A text of the state's entry (a note, a rule, the team's name) in `language`, from
+    data/states.<language>.json, or None when it has not been translated (yet). The English is
+    the key: a text whose English changed is no longer translated until its file catches up."""
+    if language == SOURCE_LANGUAGE:
+        return english
+    texts: dict[str, str] = _translations(language).get(state.code, {}).get("texts", {})
+    return texts.get(english)
+
+
+def state_name(state: State, language: str) -> str:
+    """The state's name as `language` writes it ("Nueva York")."""
+    if language == SOURCE_LANGUAGE:
+        return state.name
+    name: str = _translations(language).get(state.code, {}).get("name", state.name)
+    return name
+
+
+@cache
+def _translations(language: str) -> dict[str, dict[str, Any]]:
+    path = STATES.with_name(f"states.{language}.json")
+    if not path.exists():
+        return {}
+    states: dict[str, dict[str, Any]] = json.loads(path.read_text(encoding="utf-8"))["states"]
+    return states
 
 
 def reviewed_date() -> str:

@@ -1,77 +1,61 @@
-"""Letters: the catalogue in letters/catalogue.json and the Jinja2 templates in letters/<language>/.
+"""Letters: the Jinja2 templates in letters/<language>/, filled from a case.
 
 A template is plain text. Its first line is `Subject: ...`, then a blank line, then the body.
 Every fact comes from the case and its gap report; a missing fact shows as [a bracketed blank]
-so a half-filled case still gives a readable draft.
+so a half-filled case still gives a readable draft, and `blanks` lists what is left.
 
 The context every template receives is built here, once, from the case: the IEP's service
 lines, the gap sentence and tables, the earlier letters and replies by date, the meeting, the
-conversation to confirm, the refusal, the complaint's parts, and the state's rules where they
-differ (California: Ed. Code 56343.5 and 56504).
+conversation to confirm, the refusal, the complaint's parts, and the state's rules where the
+research confirmed them. Which letters there are is `letter_catalogue`'s; the parts the letters
+quote (the missed-services table, the history, the state's rules) are `letter_parts`'.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import jinja2
 
 from builder import templating
-from builder.case import Case, DateRange, Person
+from builder.case import Case, Person
 from builder.complaint import one_year_check
-from builder.gap import GapReport, ServiceGap, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, rounded
 from builder.gap_report import report_lines
-from builder.gap_words import child_name, flag_description, shortfalls_text, summary
+from builder.gap_words import summary
 from builder.i18n import (
     and_list,
-    dates_text,
-    day_text,
     long_date,
     mid_sentence,
     number,
-    plural,
-    range_text,
     text,
     weekday_date,
 )
 from builder.jurisdictions import get_state
+from builder.letter_catalogue import LETTERS_DIR, LetterInfo, letter_info, need_label, reply_date
+from builder.letter_parts import (
+    blank,
+    by_date,
+    conversation,
+    history,
+    missed_services_table,
+    person_line,
+    reference_line,
+    salutation,
+    state_rules,
+)
 from builder.school_days import one_year_before
 from builder.service_line import describe_service
 
-LETTERS_DIR = Path(__file__).resolve().parent.parent / "letters"
-REPLY_DAYS = 10
 # Mail apps and browsers cut long mailto: links; past this the page offers Copy instead.
 MAILTO_LIMIT = 1800
 _BLANK = re.compile(r"\[([^\[\]\n]{1,80})\]")
-# What the form records for an email or letter the parent wrote without one of these letters.
-OTHER_LETTER = "other"
-CALIFORNIA = "CA"
-TEXAS = "TX"  # where the IEP team is called the ARD committee
-
-
-@dataclass(frozen=True)
-class LetterInfo:
-    """A letter of the catalogue (letters/catalogue.json); its title and description, in each
-    language, are messages: title.<name>, description.<name>."""
-
-    name: str
-    step: int
-    page: str
-    template: str
-    to: str
-    cc: tuple[str, ...]
-    needs: tuple[str, ...]
-    reply_days: int = REPLY_DAYS
-    # Whether the parent's chosen copies (the principal, the director) go on this letter: the
-    # later letters, once the first notes to the case manager have gone unanswered.
-    copies: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,34 +71,6 @@ class Letter:
     def text(self) -> str:
         """Subject and body as one plain-text document (for Copy, Download and print)."""
         return f"{self.subject}\n\n{self.body}"
-
-
-@cache
-def catalogue() -> tuple[LetterInfo, ...]:
-    """Every letter, in the order of the guide's steps (the file's order within a step)."""
-    data = json.loads((LETTERS_DIR / "catalogue.json").read_text(encoding="utf-8"))
-    letters = (
-        LetterInfo(**{**entry, "cc": tuple(entry["cc"]), "needs": tuple(entry["needs"])})
-        for entry in data["letters"]
-    )
-    return tuple(sorted(letters, key=lambda info: info.step))
-
-
-def letter_title(name: str, language: str = "en") -> str:
-    return text(f"title.{name}", language)
-
-
-def known_letters() -> frozenset[str]:
-    """The names of the catalogue's letters (anything else in letters_sent is shown as typed)."""
-    return frozenset(info.name for info in catalogue())
-
-
-def letter_info(name: str) -> LetterInfo:
-    for info in catalogue():
-        if info.name == name:
-            return info
-    known = ", ".join(info.name for info in catalogue())
-    raise KeyError(f"no letter named {name!r}; the letters are: {known}")
 
 
 def render_letter(
@@ -160,16 +116,6 @@ def missing_in_words(name: str, case: Case) -> tuple[str, ...]:
     return tuple(need_label(path, case.language) for path in missing_facts(name, case))
 
 
-def need_label(path: str, language: str = "en") -> str:
-    """A fact's path (contacts.director.name) as a reader says it (the director's name)."""
-    return text(f"need.{path}", language)
-
-
-def reply_date(today: dt.date, days: int = REPLY_DAYS) -> dt.date:
-    """The date a letter sent `today` asks for an answer by."""
-    return today + dt.timedelta(days=days)
-
-
 def blanks(letter: Letter) -> tuple[str, ...]:
     """The [bracketed blanks] still in a letter, as it says them: what to fill before sending."""
     return tuple(dict.fromkeys(_BLANK.findall(letter.text)))
@@ -185,205 +131,6 @@ def mailto_url(letter: Letter) -> str | None:
         fields.insert(0, f"cc={quote(cc, safe='@,')}")
     url = f"mailto:{quote(letter.to.email, safe='@')}?{'&'.join(fields)}"
     return url if len(url) <= MAILTO_LIMIT else None
-
-
-# -- the missed-services table of the make-up request and the complaint ------------------------
-
-
-def not_counted(gap: ServiceGap, language: str) -> tuple[str, ...]:
-    """Logged minutes not counted as service: 'October 27 (30 minutes: used for testing)'."""
-    return tuple(
-        text(
-            "missed.flag",
-            language,
-            date=day_text(flag.date, language),
-            minutes=plural("unit.minute", flag.minutes, language),
-            what=flag_description(flag, language),
-        )
-        for flag in gap.flags
-        if flag.kind != "outside"
-    )
-
-
-def missed_services_table(report: GapReport) -> str:
-    """Per service: the IEP line, dates without service, the weeks that fell short, partial
-    sessions and the minutes not provided.
-
-    One labelled block per service rather than columns: date lists are long, and email on a
-    phone wraps wide columns out of line. Minutes logged but not counted and the child's own
-    absences are listed too, so the figure can be checked line by line.
-    """
-    language = report.language
-    blocks = []
-    for gap in report.counted:
-        if not gap.missed_minutes:
-            continue
-        lines = [describe_service(gap.service, language)]
-        lines += [f"- {line}" for line in _missed_lines(gap, report)]
-        blocks.append("\n".join(lines))
-    if not blocks:
-        return ""
-    if len(blocks) > 1:
-        blocks.append(
-            text(
-                "missed.total_owed",
-                language,
-                minutes=number(rounded(report.owed_minutes)),
-                child=child_name(report),
-            )
-        )
-    return "\n\n".join(blocks)
-
-
-def _missed_lines(gap: ServiceGap, report: GapReport) -> list[str]:
-    language = report.language
-    child = child_name(report)
-    assert gap.window is not None
-    lines = []
-    missed = gap.dates_without_service
-    if missed is None:
-        lines.append(
-            text(
-                "missed.count_only",
-                language,
-                dates=range_text(gap.window.start, gap.window.end, language),
-                received=_received_words(gap, language),
-                expected=_expected_words(gap, language),
-            )
-        )
-    else:
-        dates = dates_text(missed, language)
-        lines.append(text("missed.dates", language, dates=dates or text("missed.none", language)))
-    short = shortfalls_text(gap, language)
-    if short:
-        lines.append(text("missed.short", language, shortfalls=short))
-    partial = and_list(
-        (
-            text(
-                "missed.partial_session",
-                language,
-                date=day_text(entry.date, language),
-                minutes=number(entry.minutes),
-                length=number(gap.service.minutes),
-            )
-            for entry in gap.partial_sessions
-        ),
-        language,
-        separator="; ",
-    )
-    if partial or missed is not None:
-        lines.append(
-            text("missed.partial", language, partial=partial or text("missed.none", language))
-        )
-    flagged = not_counted(gap, language)
-    if flagged:
-        lines.append(text("missed.not_counted", language, lines="; ".join(flagged)))
-    if gap.student_absences:
-        days = dates_text((DateRange(e.date, e.date) for e in gap.student_absences), language)
-        lines.append(text("missed.absent", language, dates=days, child=child))
-    if gap.made_up_minutes:
-        lines.append(text("missed.made_up", language, minutes=number(gap.made_up_minutes)))
-    lines.append(
-        text("missed.owed", language, minutes=number(rounded(gap.owed_minutes)), child=child)
-    )
-    return lines
-
-
-def _received_words(gap: ServiceGap, language: str) -> str:
-    if gap.delivered_sessions is not None:
-        return plural("unit.session", gap.delivered_sessions, language)
-    return plural("unit.minute", gap.delivered_minutes, language)
-
-
-def _expected_words(gap: ServiceGap, language: str) -> str:
-    if gap.expected_sessions is not None:
-        return plural("unit.session", gap.expected_sessions, language)
-    return plural("unit.minute", rounded(gap.expected_minutes), language)
-
-
-def sent_phrase(letter: str, language: str) -> str:
-    """What a sent letter was, for a sentence: 'a request for an IEP team meeting'."""
-    if letter in known_letters() or letter == OTHER_LETTER:
-        return text(f"sent.{letter}", language)
-    return letter
-
-
-def history(case: Case, *, today: dt.date) -> tuple[str, ...]:
-    """The written record so far, oldest first, one entry each (letters, replies, the meeting and
-    what was agreed, conversations, refusals), up to `today`. An entry may carry indented lines."""
-    language = case.language
-    entries: list[tuple[dt.date, int, str]] = []
-    refusal = case.refusal
-    told_by = None
-    if refusal.date and refusal.what:
-        # A refusal heard in a conversation is one entry: "Ms. Lee let me know on the phone that..."
-        told_by = next(
-            (
-                talk
-                for talk in case.conversations
-                if talk.date == refusal.date and (not refusal.by or talk.person == refusal.by)
-            ),
-            None,
-        )
-        who = (
-            refusal.by
-            or (told_by.person if told_by else "")
-            or text("history.the_school", language)
-        )
-        how = _how(told_by.how, language) if told_by else ""
-        entries.append(
-            (
-                refusal.date,
-                4,
-                text(
-                    "history.refusal",
-                    language,
-                    by=who,
-                    how=f" {how}" if how else "",
-                    what=refusal.what,
-                ),
-            )
-        )
-    for sent in case.letters_sent:
-        phrase = sent_phrase(sent.letter, language)
-        key = "history.sent_to" if sent.to else "history.sent"
-        entries.append((sent.date, 0, text(key, language, what=phrase, to=sent.to)))
-    for talk in case.conversations:
-        if talk is told_by:
-            continue
-        how = _how(talk.how, language)
-        entries.append(
-            (
-                talk.date,
-                1,
-                text(
-                    "history.conversation",
-                    language,
-                    person=talk.person or text("history.someone", language),
-                    how=f" {how}" if how else "",
-                ),
-            )
-        )
-    meeting = case.meeting
-    if meeting.held_on:
-        if meeting.agreed:
-            lines = [text("history.meeting_agreed", language)]
-            lines.extend(f"  - {point}" for point in meeting.agreed)
-        else:
-            lines = [text("history.meeting", language)]
-        entries.append((meeting.held_on, 2, "\n".join(lines)))
-    for reply in case.replies:
-        who = reply.sender or text("history.someone", language)
-        if reply.summary:
-            line = text("history.reply", language, sender=who, summary=reply.summary)
-        else:
-            line = text("history.reply_no_summary", language, sender=who)
-        entries.append((reply.date, 3, line))
-    return tuple(
-        f"{long_date(day, language)}: {line}"
-        for day, _, line in sorted(entries, key=lambda entry: (entry[0], entry[1]))
-        if day <= today
-    )
 
 
 # -- the template context ----------------------------------------------------------------------
@@ -402,7 +149,7 @@ def _context(
     earlier = sorted(
         (sent for sent in case.letters_sent if sent.date <= today), key=lambda sent: sent.date
     )
-    replies = sorted((reply for reply in case.replies if reply.date <= today), key=_by_date)
+    replies = sorted((reply for reply in case.replies if reply.date <= today), key=by_date)
     return {
         "case": case,
         "parent": case.parent,
@@ -416,26 +163,28 @@ def _context(
         "as_written": [
             (describe_service(service, language), service.as_written) for service in case.services
         ],
-        "cc_lines": [_person_line(person, role, language) for role, person in cc],
+        "cc_lines": [person_line(person, role, language) for role, person in cc],
         "typed_signature_counts": bool(state and state.takes_typed_signature),
         "reply_by": long_date(_reply_by(case, today, info), language),
-        "is_california": case.state == CALIFORNIA,
         "state": state,
         "agency": state.agency if state else "",
         "state_name": state.name if state else "",
-        "period_start": long_date(period.start, language) if period else _blank("start date"),
-        "period_end": long_date(period.end, language) if period else _blank("end date"),
-        "service_lines": [describe_service(service, language) for service in case.services]
-        or [_blank("the service line from the IEP")],
+        "period_start": (
+            long_date(period.start, language)
+            if period
+            else blank(text("blank.start_date", language))
+        ),
         "service_names": and_list(
             (mid_sentence(service.name) for service in case.services), language
         ),
         "has_gap": any(gap.missed_minutes for gap in report.counted),
         "gap_lines": report_lines(report),
         "missed_table": missed_services_table(report),
-        "owed_minutes": number(rounded(report.owed_minutes)) if report.owed_minutes else "",
+        "owed_minutes": number(rounded(report.owed_minutes), language)
+        if report.owed_minutes
+        else "",
         "absent_minutes": report.student_absent_minutes,
-        "missed_minutes": number(rounded(report.missed_minutes)),
+        "missed_minutes": number(rounded(report.missed_minutes), language),
         "incidents": [
             text(
                 "incident.line_note" if incident.note else "incident.line",
@@ -444,14 +193,13 @@ def _context(
                 support=incident.support,
                 note=incident.note,
             )
-            for incident in sorted(case.incidents, key=_by_date)
+            for incident in sorted(case.incidents, key=by_date)
         ],
         "earlier_dates": and_list((long_date(sent.date, language) for sent in earlier), language),
         "earlier_count": len(earlier),
-        "iep_team_a": text("team.a_texas" if case.state == TEXAS else "team.a", language),
         "last_reply": long_date(replies[-1].date, language) if replies else "",
         "history": history(case, today=today),
-        "conversation": _conversation(case, today, language),
+        "conversation": conversation(case, today, language),
         "meeting": {
             "offered": [
                 text(
@@ -475,43 +223,8 @@ def _context(
         "complaint": case.complaint,
         "records_from": long_date(period.start, language) if period else "",
         "one_year": _one_year(case, report, today) if info.name == "state-complaint" else {},
+        **state_rules(state, case),
     }
-
-
-def reference_line(case: Case) -> str:
-    """Re: Leo Torres, date of birth March 4, 2017, grade 3, Travis Elementary School."""
-    language = case.language
-    child = case.child
-    parts = [child.name or _blank(text("blank.child_name", language))]
-    if child.birth_date:
-        parts.append(
-            text("reference.birth_date", language, date=long_date(child.birth_date, language))
-        )
-    if child.grade:
-        parts.append(text("reference.grade", language, grade=child.grade))
-    if child.school:
-        parts.append(child.school)
-    if child.student_id:
-        parts.append(text("reference.student_id", language, id=child.student_id))
-    return text("reference.line", language, parts=", ".join(parts))
-
-
-def salutation(name: str, language: str = "en") -> str:
-    """How a letter greets a person: "Ms. Kim" for "Ms. Rachel Kim"; a name without a title
-    stays whole."""
-    words = name.split()
-    titles = {title.casefold() for title in text("salutation.titles", language).split("|")}
-    if len(words) > 2 and words[0].casefold().rstrip(".") + "." in titles | {
-        title.rstrip(".") + "." for title in titles
-    }:
-        return f"{words[0]} {words[-1]}"
-    return name
-
-
-def _person_line(person: Person, role: str, language: str) -> str:
-    """Ms. Rachel Kim, case manager; Dr. Thomas Reyes, Director of Special Education."""
-    what = text("role.case_manager", language) if role == "case_manager" else person.title
-    return f"{person.name}, {what}" if what else person.name
 
 
 def _one_year(case: Case, report: GapReport, today: dt.date) -> dict[str, Any]:
@@ -541,28 +254,6 @@ def _reply_by(case: Case, today: dt.date, info: LetterInfo) -> dt.date:
     return answer_by
 
 
-def _conversation(case: Case, today: dt.date, language: str) -> dict[str, Any]:
-    talks = [talk for talk in case.conversations if talk.date <= today]
-    if not talks:
-        return {"date": "", "when": "", "person": "", "points": []}
-    talk = max(talks, key=_by_date)
-    on = (
-        text("conversation.today", language)
-        if talk.date == today
-        else text("conversation.on_date", language, date=long_date(talk.date, language))
-    )
-    return {
-        "date": long_date(talk.date, language),
-        "when": " ".join(part for part in (_how(talk.how, language), on) if part),
-        "person": talk.person,
-        "points": list(talk.points),
-    }
-
-
-def _how(how: str | None, language: str) -> str:
-    return text(f"conversation.how_{how}", language) if how else ""
-
-
 @cache
 def environment(language: str) -> jinja2.Environment:
     """The letters' templates in `language`, as they are rendered (and compiled for the browser)."""
@@ -576,15 +267,11 @@ def environment(language: str) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    letters.filters["blank"] = lambda value, label: value or _blank(label)
+    letters.filters["blank"] = lambda value, label: value or blank(label)
     letters.filters["long_date"] = lambda day: long_date(day, language)
     letters.filters["mid_sentence"] = mid_sentence
     letters.filters["salute"] = lambda name: salutation(name, language)
     return letters
-
-
-def _blank(label: str) -> str:
-    return f"[{label}]"
 
 
 def _tidy(body: str) -> str:
@@ -616,7 +303,7 @@ def _contact(case: Case, role: str) -> Person:
             return Person()
         return Person(name=state.agency, email=state.email_address or "")
     if role == "conversation":
-        talks = sorted(case.conversations, key=_by_date)
+        talks = sorted(case.conversations, key=by_date)
         person = talks[-1].person if talks else ""
         if not person or person == contacts.case_manager.name:
             return contacts.case_manager
@@ -629,8 +316,3 @@ def _has(case: Case, path: str) -> bool:
     for part in path.split("."):
         value = getattr(value, part, None)
     return bool(value)
-
-
-def _by_date(item: Any) -> dt.date:
-    day: dt.date = item.date
-    return day

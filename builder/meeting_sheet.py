@@ -13,10 +13,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from builder.case import Case
-from builder.gap import GapReport, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, rounded
 from builder.gap_words import sentences
 from builder.i18n import long_date, mid_sentence, number, text
-from builder.letters import missed_services_table
+from builder.letter_parts import missed_services_table
 from builder.service_line import describe_service
 
 
@@ -125,7 +126,7 @@ def _questions(case: Case, report: GapReport, language: str) -> tuple[str, ...]:
     questions.append(text("sheet.q_logs", language))
     owed = rounded(report.owed_minutes)
     if owed:
-        questions.append(text("sheet.q_make_up_minutes", language, minutes=number(owed)))
+        questions.append(text("sheet.q_make_up_minutes", language, minutes=number(owed, language)))
     else:
         questions.append(text("sheet.q_make_up", language))
     questions.append(text("sheet.q_progress", language))

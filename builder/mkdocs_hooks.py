@@ -4,6 +4,10 @@ The i18n plugin (mkdocs-static-i18n) builds the site once per language, the defa
 last to finish: it builds the others from its own post-build step. So:
 - on_config: check the state data against its schema, and work out the versioned runtime paths
   the page template needs;
+- on_files, after the i18n plugin has sorted the pages by language: add the language's state
+  pages, one per state, DC and Puerto Rico, made from the state data (builder/state_pages.py).
+  They are added here rather than as files in docs/ or with mkdocs-gen-files because the i18n
+  plugin rebuilds every page from docs/ and drops a page it did not find there;
 - on_page_markdown: swap each `<!-- widget: ... -->` line for a token, render the widget in the
   page's language, and append the language's abbreviations (includes/abbreviations[.<lang>].md,
   whose hover text explains IEP, FAPE...);
@@ -27,12 +31,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 
@@ -44,6 +49,9 @@ from builder.site_build import (
     with_content_security_policy,
     write_service_worker,
 )
+from builder.state_pages import address as state_page_address
+from builder.state_pages import pages as state_pages
+from builder.state_pages import src_uri as state_page_src_uri
 from builder.widgets import NEEDS_FORM, Marker, parse_marker, render_widget
 
 _runtime: Runtime | None = None
@@ -63,6 +71,19 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         raise PluginError(str(error)) from None
     config.extra["iep_runtime"] = _runtime.template_paths()
     return config
+
+
+@event_priority(-150)  # after the i18n plugin's on_files (-100), which keeps only docs/ pages
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    language = _language(config)
+    made = []
+    for state, markdown in state_pages(language):
+        page = File.generated(config, state_page_src_uri(state, language), content=markdown)
+        page.dest_uri = f"{state_page_address(state, language)}index.html"
+        files.append(page)
+        made.append(page)
+    _in_sitemap(config, language, made)
+    return files
 
 
 def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -202,9 +223,30 @@ def _widget_html(marker: Marker, page: Page, language: str, *, with_form: bool, 
             with_form=with_form,
             today=dt.date.today(),
             language=language,
+            root=_root(page.url, language),
         )
     except (KeyError, ValueError) as error:
         raise PluginError(f"{page.file.src_uri}: widget {marker}: {error}") from None
+
+
+def _in_sitemap(config: MkDocsConfig, language: str, made: list[File]) -> None:
+    """The i18n plugin writes sitemap.xml from the pages it sorted, with each page's twins
+    (`alternates`): list the state pages there too, so search engines find them."""
+    listed = getattr(config.plugins.get("i18n"), "i18n_files_per_language", {}).get(language)
+    if listed is None:
+        return
+    for page in made:
+        page.alternates = {  # type: ignore[attr-defined]
+            twin["lang"]: SimpleNamespace(url=twin["link"], page=None)
+            for twin in _twins(page.url, language)
+        }
+        listed.append(page)
+
+
+def _root(url: str, language: str) -> str:
+    """From a page to its language's top: "" for the home page, "../" for your-state/."""
+    prefix = "" if language == DEFAULT_LANGUAGE else f"{language}/"
+    return "../" * url.removeprefix(prefix).count("/")
 
 
 def _token(number: int) -> str:

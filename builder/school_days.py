@@ -115,6 +115,19 @@ def add_business_days(start: dt.date, days: int) -> dt.date:
     return day
 
 
+def add_school_days(start: dt.date, days: int, no_school: Iterable[DateRange]) -> dt.date:
+    """The date `days` school days after `start`: Monday to Friday, without the days off given.
+    Days off not given (a holiday the parent did not enter) move the real date later."""
+    closed = tuple(no_school)
+    day = start
+    counted = 0
+    while counted < days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < FULL_WEEK and not any(day in run for run in closed):
+            counted += 1
+    return day
+
+
 def split(run: DateRange, cuts: list[dt.date]) -> list[DateRange]:
     """The parts of `run` between the (sorted) dates in `cuts`, those dates left out."""
     parts = []

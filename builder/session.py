@@ -28,7 +28,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from builder.case import Case, KeptServices, Problem, case_to_dict, parse_json, read_case
+from builder.case import Case, Problem
+from builder.case_reader import KeptServices, parse_json, read_case
+from builder.case_writer import case_to_dict
 from builder.form_document import (
     add_item,
     as_form_document,
@@ -36,7 +38,8 @@ from builder.form_document import (
     set_path,
     without_blanks,
 )
-from builder.gap import GapReport, Schedule, compute_gap
+from builder.gap import Schedule, compute_gap
+from builder.gap_facts import GapReport
 from builder.gap_words import field_alerts
 from builder.i18n import DEFAULT_LANGUAGE, languages, text
 from builder.letters import blanks, mailto_url, render_letter
@@ -75,6 +78,7 @@ class Page:
     timeline: bool = False
     sheet: bool = False
     state_summary: bool = False
+    state_root: str = ""  # from the page to its language's top, for the state page's link
     language: str = DEFAULT_LANGUAGE  # the page's: its tools speak it; a letter has its own
 
     @classmethod
@@ -87,6 +91,7 @@ class Page:
             timeline=bool(page.get("timeline")),
             sheet=bool(page.get("sheet")),
             state_summary=bool(page.get("stateSummary")),
+            state_root=str(page.get("stateRoot", "")),
             language=language if language in languages() else DEFAULT_LANGUAGE,
         )
 
@@ -231,7 +236,12 @@ class Session:
     def choose_letter(self, uid: str, name: str, answer: Answer, today: dt.date) -> None:
         """Show another letter in the builder page's letter widget, with the same facts."""
         answer.widgets[uid] = render_letter_widget(
-            name, uid=uid, with_form=False, today=today, document=self.document
+            name,
+            uid=uid,
+            with_form=False,
+            today=today,
+            document=self.document,
+            language=self.language,
         )
         answer.page.letters[uid] = name
         answer.mounted = True
@@ -283,7 +293,7 @@ class Session:
         case = self.case()
         names = [service.name for service in case.services]
         name = names[index] if index < len(names) else None
-        updated, problems = log_from_csv(source, case, service=name)
+        updated, problems = log_from_csv(source, case, service=name, language=self.language)
         logs = {
             row["name"]: row["log"]
             for row in case_to_dict(updated)["services"]
@@ -344,9 +354,9 @@ class Session:
     def export_csv(self, answer: Answer, today: dt.date) -> None:
         from builder.csvlog import log_to_csv  # only when used: it slows Python's start
 
-        answer.download = Download(
-            log_to_csv(self.case()), f"iep-log-{today.isoformat()}.csv", "text/csv"
-        )
+        # In the page's language, as the reader reads it; any language imports back.
+        log = log_to_csv(self.case(), self.language)
+        answer.download = Download(log, f"iep-log-{today.isoformat()}.csv", "text/csv")
 
     # -- what to show ---------------------------------------------------------------------
 
@@ -422,8 +432,8 @@ class Session:
         self, page: Page, case: Case, report: GapReport, letters_in: Case, today: dt.date
     ) -> dict[str, Any]:
         """Letters, results, timeline, sheet and state summary, each only when it changed: the
-        letters from `letters_in` (the case in its letters' language), the rest from `case`
-        and `report` (in the page's)."""
+        letters and the meeting sheet from `letters_in` (the case in its letters' language), the
+        rest from `case` and `report` (in the page's)."""
         fresh: dict[str, Any] = {
             "notes": {
                 "letter": self.t("letter.yours_note" if self.touched else "letter.example_note"),
@@ -441,9 +451,12 @@ class Session:
         if page.timeline:
             fresh["timeline"] = render_timeline(case, today=today)
         if page.sheet:
-            fresh["sheet"] = meeting_sheet(case, today=today).text
+            # Brought to the meeting with the school, like a letter: in the letters' language.
+            fresh["sheet"] = meeting_sheet(letters_in, today=today).text
         if page.state_summary:
-            fresh["stateSummary"] = render_state_summary(case.state, case.language)
+            fresh["stateSummary"] = render_state_summary(
+                case.state, case.language, root=page.state_root
+            )
         changed = {key: value for key, value in fresh.items() if self.shown.get(key) != value}
         self.shown.update(changed)
         return {

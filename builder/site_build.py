@@ -24,7 +24,7 @@ import markupsafe
 
 from builder import letters, templating, widgets
 from builder.i18n import DEFAULT_LANGUAGE, languages
-from builder.letters import LETTERS_DIR
+from builder.letter_catalogue import LETTERS_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
@@ -32,6 +32,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 # Build-time and command-line modules stay out of the browser archive: only what runs is shipped.
 NOT_SHIPPED = {
     *("cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py"),
+    *("state_pages.py", "state_page.md.j2"),  # the state pages are made at build time
     *("bytecode.mjs", "bytecode.py"),
 }
 BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"

@@ -12,7 +12,8 @@ from collections.abc import Iterator
 
 from builder.case import Case
 from builder.complaint import complaint_problems
-from builder.gap import ServiceGap, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import ServiceGap, rounded
 from builder.gap_words import labels
 from builder.i18n import text
 from builder.letters import missing_in_words
@@ -51,6 +52,8 @@ COLUMNS = (
     "next_on_timeline",
 )
 CHECK_COLUMNS = ("next_letter", "next_letter_needs")
+# The service's name and numbers, left empty for a family with no service counted.
+SERVICE_COLUMNS = COLUMNS.index("letters_sent") - COLUMNS.index("service")
 
 
 def header(language: str = "en", *, check: bool = False) -> list[str]:
@@ -69,7 +72,7 @@ def summary_rows(
     names = labels(report)
     counted = [(names[index], gap) for index, gap in enumerate(report.services) if gap.window]
     if not counted:
-        yield [*family[:6], *[""] * 9, *family[6:], *after]
+        yield [*family[:6], *[""] * SERVICE_COLUMNS, *family[6:], *after]
         return
     for label, gap in counted:
         yield [*family[:6], label, *_numbers(gap), *family[6:], *after]

@@ -5,10 +5,14 @@
 - the reply each letter asks for: the letter's date + its reply days (10 unless the catalogue
   says otherwise);
 - records due after a records request (requests.records_requested_on, or a records-request
-  letter): 45 days (34 CFR 300.613), or in California five business days (Ed. Code 56504),
-  counted Monday to Friday, holidays not left out (the note says so);
-- in California, the 30 days for a parent-requested IEP meeting (Ed. Code 56343.5), counted
-  from the letter's date; the note says what the statute does not count;
+  letter): 45 days (34 CFR 300.613), or sooner where the state's confirmed rule says so
+  (California: five business days, Ed. Code 56504);
+- after a meeting request, the date the state's confirmed meeting rule gives, if it gives one
+  (California: 30 days, Ed. Code 56343.5; Texas: five school days to hold it or say why not);
+- each state rule's date is counted in its kind of days, and its note says how: business days
+  Monday to Friday, holidays not left out; school days Monday to Friday without the days off
+  the parent entered; calendar days as they come; the note quotes the rule, so what it does not
+  count is said;
 - the state's decision, 60 days after the complaint is filed (34 CFR 300.152(a));
 - the last day a state complaint can still reach the oldest missed service (34 CFR 300.153(c)).
 
@@ -25,21 +29,14 @@ from dataclasses import dataclass
 
 from builder.case import Case
 from builder.complaint import one_year_check
-from builder.gap import GapReport
-from builder.i18n import long_date, text
-from builder.letters import (
-    CALIFORNIA,
-    REPLY_DAYS,
-    known_letters,
-    letter_info,
-    reply_date,
-    sent_phrase,
-)
-from builder.school_days import add_business_days
+from builder.gap_facts import GapReport
+from builder.i18n import long_date, plural, text
+from builder.jurisdictions import DayKind, State, get_state, localized
+from builder.letter_catalogue import REPLY_DAYS, known_letters, letter_info, reply_date
+from builder.letter_parts import sent_phrase
+from builder.school_days import add_business_days, add_school_days
 
 RECORDS_DAYS = 45  # 34 CFR 300.613(a): in no case more than 45 days after the request
-CALIFORNIA_RECORDS_BUSINESS_DAYS = 5  # Cal. Ed. Code 56504
-CALIFORNIA_MEETING_DAYS = 30  # Cal. Ed. Code 56343.5
 COMPLAINT_DECISION_DAYS = 60  # 34 CFR 300.152(a)
 PRODID = "-//IEP Follow-Through//Case timeline 1//EN"
 UID_DOMAIN = "iep-follow-through"
@@ -88,7 +85,11 @@ def timeline(
     def add(day: dt.date, kind: str, title: str, note: str = "") -> None:
         events.append((day, kind, title, note))
 
-    california = case.state == CALIFORNIA
+    state = get_state(case.state)
+    records = state.records_deadline if state else None
+    if records and not records.faster_than_federal:
+        records = None
+    meeting = state.meeting_rule if state else None
     for sent in case.letters_sent:
         what = sent_phrase(sent.letter, language)
         sent_on = long_date(sent.date, language)
@@ -111,12 +112,22 @@ def timeline(
                 text("timeline.reply_due", language, what=what),
                 text("timeline.reply_due_note", language, days=days, date=sent_on),
             )
-        if sent.letter == "meeting-request" and california:
+        if sent.letter == "meeting-request" and state and meeting and meeting.days:
+            assert meeting.day_kind is not None  # the schema asks for it with the days
+            period = plural(f"state.days.{meeting.day_kind}", meeting.days, language)
             add(
-                sent.date + dt.timedelta(days=CALIFORNIA_MEETING_DAYS),
+                _after(sent.date, meeting.days, meeting.day_kind, case),
                 "meeting_due",
-                text("timeline.meeting_due_ca", language),
-                text("timeline.meeting_due_ca_note", language, date=sent_on),
+                text("timeline.meeting_due_state", language, period=period),
+                _rule_note(
+                    state,
+                    meeting.text,
+                    meeting.citation,
+                    meeting.day_kind,
+                    period,
+                    sent_on,
+                    language,
+                ),
             )
     for reply in case.replies:
         add(
@@ -156,10 +167,12 @@ def timeline(
             refusal.what,
         )
     for requested in _records_requests(case):
-        if california:
-            due = add_business_days(requested, CALIFORNIA_RECORDS_BUSINESS_DAYS)
-            note = text(
-                "timeline.records_due_ca_note", language, date=long_date(requested, language)
+        if state and records:
+            period = plural(f"state.days.{records.day_kind}", records.days, language)
+            due = _after(requested, records.days, records.day_kind, case)
+            asked = long_date(requested, language)
+            note = _rule_note(
+                state, records.text, records.citation, records.day_kind, period, asked, language
             )
         else:
             due = requested + dt.timedelta(days=RECORDS_DAYS)
@@ -222,6 +235,26 @@ def to_ics(events: Iterable[TimelineEvent], *, stamp: dt.datetime | dt.date) -> 
         lines += [f"CATEGORIES:{_escape(event.kind)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
     lines.append("END:VCALENDAR")
     return "".join(_fold(line) + "\r\n" for line in lines)
+
+
+def _after(start: dt.date, days: int, kind: DayKind, case: Case) -> dt.date:
+    """The date `days` days of `kind` after `start`: business days Monday to Friday, school days
+    also without the days off the parent entered, other days as they come."""
+    if kind == "business":
+        return add_business_days(start, days)
+    if kind == "school":
+        return add_school_days(start, days, case.no_school)
+    return start + dt.timedelta(days=days)
+
+
+def _rule_note(
+    state: State, rule: str, citation: str, kind: DayKind, period: str, since: str, language: str
+) -> str:
+    """The state rule's own words (in English, said so, where not translated yet), and how the
+    date was counted."""
+    words = localized(state, rule, language) or f"{rule} {text('statepage.in_english', language)}"
+    counted = text(f"timeline.counted.{kind}", language, period=period, date=since)
+    return f"{citation}: {words} {counted}"
 
 
 def _records_requests(case: Case) -> list[dt.date]:

@@ -22,10 +22,12 @@ import jinja2
 from markupsafe import Markup, escape
 
 from builder import templating
-from builder.case import Case, load_case
+from builder.case import Case
+from builder.case_reader import load_case
 from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.form_document import get_path
-from builder.gap import GapReport, Week, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, Week, rounded
 from builder.gap_report import Row, rows
 from builder.gap_words import alert_lines, assumption_lines, headline, summary
 from builder.i18n import (
@@ -40,17 +42,9 @@ from builder.i18n import (
     short_date,
     years_needed,
 )
-from builder.jurisdictions import get_state, load_states
-from builder.letters import (
-    OTHER_LETTER,
-    Letter,
-    blanks,
-    catalogue,
-    letter_info,
-    mailto_url,
-    missing_in_words,
-    render_letter,
-)
+from builder.jurisdictions import State, get_state, load_states, state_name
+from builder.letter_catalogue import OTHER_LETTER, catalogue, letter_info
+from builder.letters import Letter, blanks, mailto_url, missing_in_words, render_letter
 from builder.meeting_sheet import meeting_sheet
 from builder.timeline import timeline, to_ics
 
@@ -118,10 +112,17 @@ def form_spec() -> dict[str, Any]:
 
 
 def render_widget(
-    marker: Marker, *, uid: str, with_form: bool, today: dt.date, language: str = DEFAULT_LANGUAGE
+    marker: Marker,
+    *,
+    uid: str,
+    with_form: bool,
+    today: dt.date,
+    language: str = DEFAULT_LANGUAGE,
+    root: str = "",
 ) -> str:
     """The pre-rendered HTML of the widget a marker asks for, in the page's `language` (KeyError
-    for an unknown one)."""
+    for an unknown one). `root` leads from the page to its language's top ("../" from
+    your-state/), for the links to the state pages."""
     t = messages(language)
     example = example_case(language)
     if marker.kind == "letter":
@@ -149,10 +150,13 @@ def render_widget(
         sheet = meeting_sheet(example, today=today).text
         return _template("meeting-sheet.html.j2").render(uid=uid, sheet=sheet, t=t)
     if marker.kind == "state-list":
-        return _template("state-list.html.j2").render(states=load_states(), t=t)
+        return _template("state-list.html.j2").render(
+            states=_states_by_name(language), root=root, t=t
+        )
     if marker.kind == "state-picker":
+        summary = render_state_summary("", language, root=root)
         return _template("state-picker.html.j2").render(
-            uid=uid, states=load_states(), summary=render_state_summary("", language), t=t
+            uid=uid, states=_states_by_name(language), summary=summary, root=root, t=t
         )
     raise KeyError(f"unknown widget kind {marker.kind!r}")
 
@@ -231,12 +235,25 @@ def render_timeline(case: Case, *, today: dt.date) -> str:
     )
 
 
-def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """Who takes complaints in the chosen state, and how (only what was confirmed)."""
+def _states_by_name(language: str) -> list[tuple[State, str]]:
+    """Every state with its name in `language`, in that language's alphabetical order."""
+    named = [(state, state_name(state, language)) for state in load_states()]
+    return sorted(named, key=lambda pair: pair[1].casefold())
+
+
+def render_state_summary(code: str, language: str = DEFAULT_LANGUAGE, *, root: str = "") -> str:
+    """Who takes complaints in the chosen state, and how (only what was confirmed), with a link
+    to the state's page (`root` leads from the page to its language's top)."""
     state = get_state(code) if code else None
     if state is None:
         return ""
-    return _template("state-summary.html.j2").render(state=state, t=messages(language))
+    return _template("state-summary.html.j2").render(
+        state=state,
+        name=state_name(state, language),
+        root=root,
+        language=language,
+        t=messages(language),
+    )
 
 
 def render_readiness(
@@ -417,10 +434,10 @@ def _weeks_part(weeks: tuple[Week, ...], uid: str, language: str) -> str:
         {
             "label": short_date(week.monday, language, with_year=over_a_year),
             "school_days": week.school_days,
-            "expected": number(rounded(week.expected_minutes)),
+            "expected": number(rounded(week.expected_minutes), language),
             "delivered": t["gap.not_logged"]
             if week.delivered_minutes is None
-            else number(week.delivered_minutes),
+            else number(week.delivered_minutes, language),
         }
         for week in weeks
     ]
@@ -433,12 +450,12 @@ def _row(row: Row, language: str) -> dict[str, Any]:
     percent = result.percent_delivered
     return {
         "name": row.label,
-        "expected": number(rounded(result.expected_minutes)),
-        "delivered": number(result.delivered_minutes),
-        "missed": number(rounded(result.missed_minutes)),
-        "absent": number(result.student_absent_minutes),
-        "made_up": number(result.made_up_minutes) if result.made_up_minutes else "",
-        "owed": number(rounded(result.owed_minutes)),
+        "expected": number(rounded(result.expected_minutes), language),
+        "delivered": number(result.delivered_minutes, language),
+        "missed": number(rounded(result.missed_minutes), language),
+        "absent": number(result.student_absent_minutes, language),
+        "made_up": number(result.made_up_minutes, language) if result.made_up_minutes else "",
+        "owed": number(rounded(result.owed_minutes), language),
         "owed_hours": hours_text(rounded(result.owed_minutes), language),
         "percent": "" if percent is None else f"{percent}%",
         "total": row.total,

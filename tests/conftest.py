@@ -144,6 +144,21 @@ def _same_origin(url: str, base: str) -> bool:
     return url.startswith(base) or url.startswith(("data:", "blob:"))
 
 
+# A test's markers come from the fixtures it uses, so that `-m "not browser and not site"` never
+# starts a browser or builds the site, whoever wrote the test.
+BROWSER_FIXTURES = frozenset({"browser", "engine", "firefox", "phone"})
+SITE_FIXTURES = frozenset({"site", "own_site"})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        if used & SITE_FIXTURES:
+            item.add_marker(pytest.mark.site)
+
+
 # The numbers issue 6 asks the suite to report: tests record them, the end of the run prints them.
 TRUST_REPORT = pytest.StashKey[dict[str, str]]()
 

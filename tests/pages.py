@@ -1,6 +1,7 @@
 """The guide's Markdown sources, with the language each is written in and the address MkDocs
 gives it: guide/get-specific.md -> guide/get-specific/, guide/get-specific.es.md ->
-es/guide/get-specific/ (mkdocs-static-i18n's suffix layout)."""
+es/guide/get-specific/ (mkdocs-static-i18n's suffix layout); and the pages the build makes
+without a source, one per state in each language (builder/state_pages.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from builder.i18n import DEFAULT_LANGUAGE, languages
+from builder.jurisdictions import get_state, load_states
+from builder.state_pages import address as state_page_address
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"
@@ -56,6 +59,35 @@ def in_sample(address: str) -> bool:
     if first not in languages() or first == DEFAULT_LANGUAGE:
         return True
     return address.removeprefix(f"{first}/") in SAMPLE
+
+
+# The state pages are one template filled from the data: every one is built and crawled (the
+# privacy walk, the headings, the pages-built check), and the browser's checks (axe, small
+# screens) run on these, in every language: a state with its own rules and contact
+# (California), one with a team name, a meeting rule and every way to file (Texas), and one with
+# nothing confirmed (Alabama).
+STATE_SAMPLE = ("CA", "TX", "AL")
+
+
+def state_pages(language: str | None = None) -> list[str]:
+    """The address of every state's page, in one language or all."""
+    return [
+        state_page_address(state, code)
+        for code in languages()
+        if language in (None, code)
+        for state in load_states()
+    ]
+
+
+def sampled_state_pages() -> list[str]:
+    sample = [get_state(code) for code in STATE_SAMPLE]
+    return [state_page_address(state, code) for code in languages() for state in sample if state]
+
+
+def in_browser_checks(address: str) -> bool:
+    """A page the browser's per-page checks visit: every page with a source, and the sample of
+    state pages."""
+    return address not in set(state_pages()) or address in sampled_state_pages()
 
 
 def variants(addresses: list[str], names: list[str]) -> list[tuple[str, str]]:

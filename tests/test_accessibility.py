@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import EXAMPLE_CASE, ROOT, BuiltSite
-from tests.pages import in_sample, sources, variants
+from tests.pages import in_browser_checks, in_sample, sources, state_pages, variants
 from tests.site import new_context
 
 BOOT_TIMEOUT_MS = 120_000
@@ -35,11 +35,13 @@ WIDGET_MARKER = re.compile(r"<!-- widget: (?!state-list\b)")  # the state list i
 FIELDS = "input:not([type=hidden]), select, textarea"
 
 
-PAGES = [*(source.address for source in sources()), "404.html"]
+# Every page the build writes: the guide's, the state pages made from the data, the 404 page.
+PAGES = [*(source.address for source in sources()), *state_pages(), "404.html"]
+# The pages the browser checks one by one: the guide's, a sample of the state pages, the 404.
+BROWSER_PAGES = [page for page in PAGES if in_browser_checks(page)]
 TOOL_PAGES = [s.address for s in sources() if WIDGET_MARKER.search(s.path.read_text("utf-8"))]
 
 
-@pytest.mark.site
 def test_the_pages_checked_are_the_pages_built(site: BuiltSite) -> None:
     built = {
         "" if path.parent == site.directory else f"{path.parent.relative_to(site.directory)}/"
@@ -54,7 +56,6 @@ def test_the_pages_checked_are_the_pages_built(site: BuiltSite) -> None:
 HEADING = re.compile(r"<h([1-6])[\s>]")
 
 
-@pytest.mark.site
 def test_headings_never_skip_a_level(site: BuiltSite) -> None:
     """One h1, and each heading at most one level below the one before it (the tools use h3 and h4
     under an h2 of the page), so a screen reader's list of headings is the page's outline."""
@@ -162,8 +163,7 @@ def _tally(report: dict[str, str], name: str, count: int) -> None:
     report[name] = str(int(report.get(name, "0")) + count)
 
 
-@pytest.mark.browser
-@pytest.mark.parametrize(("address", "mode"), variants(PAGES, MODES))
+@pytest.mark.parametrize(("address", "mode"), variants(BROWSER_PAGES, MODES))
 def test_axe_finds_no_wcag_22_aa_violation(
     browser: Any, site: BuiltSite, address: str, mode: str, trust_report: dict[str, str]
 ) -> None:
@@ -248,7 +248,6 @@ DUPLICATE_IDS = """() => {
 }"""
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("address", [p for p in TOOL_PAGES if in_sample(p)])
 def test_every_field_has_a_name_and_its_error_is_tied_to_it_and_announced(
     browser: Any, site: BuiltSite, address: str
@@ -271,7 +270,6 @@ def test_every_field_has_a_name_and_its_error_is_tied_to_it_and_announced(
             assert accessible_name(field), "a flagged field keeps its name"
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize(
     "address", [p for p in TOOL_PAGES if in_sample(p) and not p.endswith("your-state/")]
 )

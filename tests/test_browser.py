@@ -12,15 +12,14 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
-from builder.case import load_case
-from builder.case import loads_case as parse
+from builder.case_reader import load_case
+from builder.case_reader import loads_case as parse
 from builder.gap import compute_gap
 from builder.gap_report import report_to_dict
 from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
 from tests.site import new_context, python_worker, worker_scripts
 
-pytestmark = pytest.mark.browser
 READY = '.iep-widget[data-state="ready"]'
 BOOT_TIMEOUT_MS = 120_000
 # True once Python has answered everything the reader did (widgets.py marks the wait).
@@ -460,6 +459,8 @@ def test_the_state_complaint_is_offered_only_when_complete(visit: Visit, site: B
     summary = page.locator('[data-role="state-summary"]')
     summary.scroll_into_view_if_needed()  # a tool off screen is not drawn until the reader nears it
     expect(summary).to_contain_text("California Department of Education", use_inner_text=True)
+    # ...and leads to California's page, from this page's place in the site.
+    expect(summary.locator('a[href="../../states/california/"]')).to_have_count(1)
     for path, value in {
         "parent.address": "12 Oak St, Fresno, CA 93701",
         "child.address": "12 Oak St, Fresno, CA 93701",

@@ -2,29 +2,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import operator
-from functools import reduce
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
 import pytest
 
-import builder.case
-from builder.case import (
-    CaseError,
-    KeptServices,
-    Problem,
-    case_to_dict,
-    load_case,
-    loads_case,
-    parse_json,
-    read_case,
-)
+import builder.case_reader
+from builder.case import CaseError, Problem
+from builder.case_reader import KeptServices, load_case, loads_case, parse_json, read_case
+from builder.case_writer import case_to_dict
 from builder.i18n import text
 from tests.conftest import ROOT
 from tests.schema_objects import SchemaObject, resolved
 
 SCHEMA = json.loads((ROOT / "builder" / "data" / "case.schema.json").read_text())
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
 
 
 def test_the_minimal_case_file_is_accepted_as_it_is(example_document: dict[str, Any]) -> None:
@@ -174,7 +168,7 @@ def sample(node: dict[str, Any], keys: tuple[str | int, ...], found: list[Schema
         return node["enum"][0]
     if node == SCHEMA["$defs"]["date"]:
         return "2026-10-06"
-    return {"integer": node.get("minimum", 1), "boolean": True}.get(node.get("type"), "x")
+    return {"integer": node.get("minimum", 1), "boolean": True}.get(str(node.get("type")), "x")
 
 
 def full_document() -> dict[str, Any]:
@@ -190,7 +184,9 @@ def schema_objects() -> list[SchemaObject]:
 
 OBJECTS = schema_objects()
 READER_KEY_SETS = [
-    frozenset(keys) for constant, keys in vars(builder.case).items() if constant.endswith("_KEYS")
+    frozenset(keys)
+    for constant, keys in vars(builder.case_reader).items()
+    if constant.endswith("_KEYS")
 ]
 UNKNOWN_FIELD = text("case.unknown_field")
 CANDIDATE_NAMES = sorted(
@@ -201,8 +197,11 @@ CANDIDATE_NAMES = sorted(
 
 
 def inside(document: dict[str, Any], found: SchemaObject) -> dict[str, Any]:
-    obj: dict[str, Any] = reduce(operator.getitem, found.keys, document)
-    return obj
+    obj: Any = document
+    for key in found.keys:  # names of fields, and indexes of lists
+        obj = obj[key]
+    inner: dict[str, Any] = obj
+    return inner
 
 
 def known_to_the_reader(found: SchemaObject) -> set[str]:
@@ -281,3 +280,90 @@ def test_a_file_that_cannot_be_read_is_said_in_plain_words(source: str, said: st
     _, problem = parse_json(source)
     assert problem is not None and said in problem.message
     assert "JSON" not in problem.message and "column" not in problem.message
+
+
+def boundaries(node: dict[str, Any], keys: tuple[str | int, ...]) -> Iterator[Boundary]:
+    """Every value at the edge of what the schema allows, for each field with a bound or a list
+    of choices: each choice and one that is not, each end of a range and one past it, the
+    longest text and one character more (fields with a pattern or format of their own aside)."""
+    node = resolved(SCHEMA, node)
+    if node.get("type") == "object":
+        for name, child in node["properties"].items():
+            yield from boundaries(child, (*keys, name))
+    elif node.get("type") == "array":
+        items = resolved(SCHEMA, node["items"])
+        for index, kind in enumerate(items.get("oneOf", [items])):
+            yield from boundaries(kind, (*keys, index))
+    elif "enum" in node:
+        yield from (Boundary(keys, choice) for choice in [*node["enum"], "not-a-choice"])
+    elif node.get("type") == "integer":
+        low, high = node.get("minimum"), node.get("maximum")
+        for edge in (low, high):
+            if edge is not None:
+                yield from (
+                    Boundary(keys, edge),
+                    Boundary(keys, edge + (1 if edge == high else -1)),
+                )
+    elif node.get("format") == "email":
+        domain, longest = "@example.org", node["maxLength"]
+        for length in (longest, longest + 1):
+            yield Boundary(keys, "x" * (length - len(domain)) + domain)
+    elif "maxLength" in node and not {"pattern", "format"} & node.keys():
+        longest = node["maxLength"]
+        yield from (Boundary(keys, "x" * longest), Boundary(keys, "x" * (longest + 1)))
+
+
+@dataclass(frozen=True)
+class Boundary:
+    keys: tuple[str | int, ...]
+    value: Any
+
+    @property
+    def path(self) -> str:
+        return ".".join(map(str, self.keys))
+
+    def document(self) -> dict[str, Any]:
+        document = valid_document()
+        obj: Any = document
+        for key in self.keys[:-1]:
+            obj = obj[key]
+        obj[self.keys[-1]] = self.value
+        # A rule across two fields, which JSON Schema cannot say: fewer weeks on than the cycle
+        # has. Its bound is tried against the longest cycle.
+        if self.keys[-1] == "weeks_on":
+            obj["weeks_cycle"] = SCHEMA["$defs"]["service"]["properties"]["weeks_cycle"]["maximum"]
+        return document
+
+
+BOUNDARIES = list(boundaries(SCHEMA, ()))
+
+
+def valid_document() -> dict[str, Any]:
+    """The full document, with the values whose shape the sample cannot guess made valid."""
+    document = full_document()
+    document["state"] = "CA"
+    for person in (document["parent"], *document["contacts"].values()):
+        if isinstance(person, dict):
+            person["email"] = "someone@example.org"
+    document["services"][0]["days"] = {"mon": True}  # as many days as its 1 time a week
+    return document
+
+
+def test_the_document_the_bounds_are_tried_in_is_valid_to_both() -> None:
+    assert list(VALIDATOR.iter_errors(valid_document())) == []
+    assert read_case(valid_document())[1] == ()
+
+
+@pytest.mark.parametrize("boundary", BOUNDARIES, ids=lambda b: f"{b.path}={str(b.value)[:12]}")
+def test_the_reader_and_the_schema_agree_on_every_bound_and_choice(boundary: Boundary) -> None:
+    document = boundary.document()
+    schema_takes = not list(VALIDATOR.iter_errors(document))
+    _, problems = read_case(document)
+    reader_takes = not [problem for problem in problems if problem.path == boundary.path]
+    assert reader_takes == schema_takes
+
+
+def test_every_bound_in_the_schema_is_tried() -> None:
+    fields = {boundary.path for boundary in BOUNDARIES}
+    assert {"services.0.minutes", "services.0.per", "language", "parent.name"} <= fields
+    assert len(BOUNDARIES) >= 60

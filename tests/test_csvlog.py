@@ -5,6 +5,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,19 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builder.case import (
-    DELIVERIES,
-    REASONS,
-    SETTINGS,
-    Case,
-    LogEntry,
-    Received,
-    Service,
-    clean_text,
-    load_case,
-)
+from builder.case import DELIVERIES, REASONS, SETTINGS, Case, LogEntry, Received, Service
+from builder.case_reader import load_case
+from builder.case_values import clean_text
 from builder.cli import main
 from builder.csvlog import COLUMNS, log_from_csv, log_to_csv
+from builder.i18n import languages, messages
 from tests.conftest import CASES
 
 
@@ -48,9 +42,22 @@ def test_export_has_one_row_per_entry_of_every_service() -> None:
     )
 
 
-def test_export_then_import_gives_the_same_case() -> None:
+@pytest.mark.parametrize("language", languages())
+def test_export_then_import_gives_the_same_case(language: str) -> None:
     case = semester()
-    assert log_from_csv(log_to_csv(case), case) == (case, ())
+    assert log_from_csv(log_to_csv(case, language), case) == (case, ())
+
+
+def test_the_export_speaks_the_readers_language() -> None:
+    lines = log_to_csv(semester(), "es").splitlines()
+    assert (
+        lines[0]
+        == "servicio,fecha,minutos,motivo,individual o en grupo,fuera o dentro del salón,nota"
+    )
+    assert (
+        "Resource reading,2026-11-02,45,,,dentro del salón,Resource teacher came to the general "
+        "classroom" in lines
+    )
 
 
 notes = st.text(max_size=40).map(clean_text)
@@ -72,18 +79,22 @@ entries = st.builds(
         st.tuples(names, st.none() | st.lists(entries, max_size=8)),
         max_size=4,
         unique_by=lambda item: item[0],
-    )
+    ),
+    st.sampled_from(languages()),
 )
-def test_any_log_survives_the_round_trip(services: list[tuple[str, list[LogEntry] | None]]) -> None:
+def test_any_log_survives_the_round_trip(
+    services: list[tuple[str, list[LogEntry] | None]], language: str
+) -> None:
     case = Case(
         services=tuple(
             Service(name, 30, "week", times=2, log=None if log is None else tuple(log))
             for name, log in services
         )
     )
-    assert log_from_csv(log_to_csv(case), case) == (case, ())
+    assert log_from_csv(log_to_csv(case, language), case) == (case, ())
 
 
+ROW = re.compile(r"row (\d+), ")  # where a problem is, as English says it
 # Header words, and cells a spreadsheet of any origin could hold.
 cells = st.text(max_size=12) | st.sampled_from(
     [
@@ -103,12 +114,22 @@ cells = st.text(max_size=12) | st.sampled_from(
 def test_any_table_is_read_without_an_error(
     header: list[str], rows: list[list[str]], delimiter: str
 ) -> None:
-    """Whatever file a reader picks, the import explains it; it never fails."""
+    """Whatever file a reader picks, the import explains it and never fails: each row with
+    something in it becomes a log entry, or is named in a problem by its row."""
+    good = {"date": "2026-09-14", "minutes": "30", "service": "Speech-language therapy"}
+    rows = [*rows, [good.get(name, "") for name in header]]  # one row that is a session
     out = io.StringIO()
     csv.writer(out, delimiter=delimiter).writerows([header, *rows])
     case = speech_case()
-    log_from_csv(out.getvalue(), case)
-    log_from_csv(out.getvalue(), case, service="Speech-language therapy")
+    for service in (None, "Speech-language therapy"):
+        imported, problems = log_from_csv(out.getvalue(), case, service=service)
+        if any(problem.path == "" for problem in problems):
+            continue  # the file as a whole is explained (no header found, say)
+        filled = [row for row in rows if any(cell.strip() for cell in row)]
+        entries = sum(len(item.log or ()) for item in imported.services)
+        named = {match[1] for problem in problems if (match := ROW.match(problem.path))}
+        assert entries + len(named) == len(filled)
+        assert entries >= 1, "the session row is read"
 
 
 def test_a_parents_spreadsheet_is_read_whatever_its_words() -> None:
@@ -132,6 +153,68 @@ def test_a_parents_spreadsheet_is_read_whatever_its_words() -> None:
         LogEntry(dt.date(2026, 9, 23), 30, "testing", note="Benchmark instead of speech"),
         LogEntry(dt.date(2026, 9, 28), 30, None, "individual", "push-in"),
     )
+
+
+def test_a_spanish_spreadsheet_gives_the_entries_of_its_english_twin() -> None:
+    english = (
+        "Date of service,Minutes,Reason,Group/Individual,Pull-out/Push-in,Notes\n"
+        "9/14/2026,30 min,,Individual,Pull out,Worked on /r/ sounds\n"
+        "9/16/2026,,Student absent,,,Sick\n"
+        "9/17/2026,0,absent,,,\n"
+        "2026-09-21,0,Provider absent,,,\n"
+        "9/22/2026,0,holiday,,,\n"
+        "9/23/26,30,state testing,Group,in class,\n"
+        "9/24/2026,0,other,,,\n"
+        "9/28/2026,30,Delivered,1:1,,\n"
+    )
+    spanish = (
+        "Fecha del servicio,Minutos,Razón,Individual o en grupo,Fuera o dentro del salón,Notas\n"
+        "9/14/2026,30 minutos,,Individual,Fuera del salón,Worked on /r/ sounds\n"
+        "9/16/2026,,Estudiante ausente,,,Sick\n"
+        "9/17/2026,0,ausente,,,\n"
+        "2026-09-21,0,Proveedor ausente,,,\n"
+        "9/22/2026,0,día festivo,,,\n"
+        "9/23/26,30,prueba estatal,En grupo,en clase,\n"
+        "9/24/2026,0,otro,,,\n"
+        "9/28/2026,30,Se dio,uno a uno,,\n"
+    )
+    case = speech_case()
+    from_english, problems = log_from_csv(english, case)
+    assert problems == ()
+    assert log_from_csv(spanish, case) == (from_english, ())
+    assert [entry.reason for entry in from_english.services[0].log or ()] == [
+        *(None, "student_absent", "student_absent", "provider_absent", "school_event"),
+        *("testing", "unknown", None),
+    ]
+    other_names = "Fecha,Duración,Motivo,Observaciones\n9/14/2026,30,enfermo,\n"
+    log = log_from_csv(other_names, case)[0].services[0].log
+    assert log == (LogEntry(dt.date(2026, 9, 14), 30, "student_absent"),)
+
+
+def test_no_word_means_two_things_in_two_languages() -> None:
+    """A file is read in every language at once, so a word must mean one thing in all."""
+    for kind, codes in {
+        "reason": (*REASONS, "given"),
+        "setting": SETTINGS,
+        "delivery": DELIVERIES,
+    }.items():
+        meaning: dict[str, str] = {}
+        for language in languages():
+            for code in codes:
+                for word in messages(language)[f"csv.{kind}.{code}"].split("|"):
+                    plain = word.casefold().replace("-", " ").replace("_", " ")
+                    assert meaning.setdefault(plain, code) == code, (language, kind, word)
+
+
+def test_a_bad_row_is_explained_in_the_readers_language() -> None:
+    source = "Fecha,Minutos,Motivo\n10/5/2026,treinta,\n10/6/2026,30,el autobús llegó tarde\n"
+    _, problems = log_from_csv(source, speech_case(), language="es")
+    assert [problem.path for problem in problems] == ["fila 2, Minutos", "fila 3, Motivo"]
+    assert problems[0].words("es").startswith('"treinta" no es un número de minutos')
+    assert "proveedor ausente, estudiante ausente" in problems[1].words("es")
+    unnamed = Case(services=(Service("!!!", 30, "week", times=2),))
+    _, problems = log_from_csv("fecha,minutos\n2026-10-05,30\n", unnamed, language="es")
+    assert [problem.path for problem in problems] == ["fila 2, servicio"]  # a column it lacks
 
 
 def test_a_providers_log_with_a_title_line_and_a_status_column() -> None:

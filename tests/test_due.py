@@ -114,6 +114,16 @@ def test_a_line_in_minutes_only_keeps_its_exact_share() -> None:
     assert called.minutes == 48  # 4/5 of 60
 
 
+def test_a_window_with_no_school_day_calls_for_nothing() -> None:
+    """An overall total of minutes over one day without school: none could be given, so none are
+    called for, and the weeks (which hold no school day) add up to it."""
+    day = DateRange(dt.date(2026, 8, 3), dt.date(2026, 8, 3))
+    total = Service("Speech", 1, "total", start=day.start, end=day.end)
+    called = due(total, SchoolCalendar(day, (day,)), day, 180)
+    assert called.minutes == Fraction(0)
+    assert called.by_day == {}
+
+
 def test_each_school_day_carries_a_share_and_the_shares_add_up() -> None:
     calendar = SchoolCalendar(PERIOD, [VETERANS_DAY])
     for service in (speech(), speech(days=("tue", "thu")), Service("OT", 30, "month", times=4)):

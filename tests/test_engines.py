@@ -21,8 +21,6 @@ from tests.engines import (
 from tests.site import RESTORED_MARK, SNAPSHOT_DONE, SNAPSHOT_MARK
 from tests.test_browser import READY, SETTLED
 
-pytestmark = pytest.mark.browser
-
 PAGE = "guide/write-to-the-case-manager/"
 STATE = "document.querySelector('.iep-widget').dataset.state"
 LIVE = f"!!document.querySelector('{READY}')"
@@ -86,6 +84,24 @@ def test_what_is_typed_while_python_starts_is_kept_and_reaches_the_letter(
     engine.wait_for(SETTLED)
     assert engine.evaluate(f"{NAME_FIELD}.value") == "Sam Rivera"
     assert "Sam Rivera" in engine.evaluate(LETTER)
+
+
+def test_on_a_spanish_page_the_letter_is_spanish_then_english_with_its_meaning(
+    engine: EnginePage, site: BuiltSite
+) -> None:
+    engine.goto(site.url + "es/" + PAGE)
+    type_a_name_once_live(engine, "Sam")
+    assert "Sam" in engine.evaluate(LETTER) and "Apreciable" in engine.evaluate(LETTER)
+    engine.evaluate(
+        "(() => { const field = document.querySelector('[data-path=\"language\"]');"
+        " field.value = 'en'; field.dispatchEvent(new Event('change', {bubbles: true})); })()"
+    )
+    engine.wait_for(SETTLED)
+    engine.wait_for("document.querySelector('[data-role=\"meaning\"]') !== null")
+    letter = engine.evaluate(LETTER)
+    assert "Dear " in letter and "Apreciable" not in letter
+    meaning = "document.querySelector('[data-role=\"meaning\"]').textContent"
+    assert "Apreciable" in engine.evaluate(meaning)
 
 
 def test_a_snapshot_of_python_is_kept_and_the_next_visit_restores_it(

@@ -6,13 +6,10 @@ Download work on the example without Python.
 
 from __future__ import annotations
 
-import pytest
-
 from builder.i18n import text
 from tests.conftest import BuiltSite, Visit
 from tests.test_browser import BOOT_TIMEOUT_MS, _prerendered_letter, letter_text, settled
 
-pytestmark = pytest.mark.browser
 # A browser without WebAssembly; print() is recorded instead of opening the print dialog.
 NO_WEBASSEMBLY = """
 delete window.WebAssembly;

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from builder.case import read_case
+from builder.case_reader import read_case
 from builder.form_document import (
     add_item,
     as_form_document,

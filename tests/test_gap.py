@@ -8,8 +8,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from builder.case import Case, DateRange, LogEntry, Service, load_case, read_case
-from builder.gap import GapReport, compute_gap, rounded
+from builder.case import Case, DateRange, LogEntry, Service
+from builder.case_reader import load_case, read_case
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, rounded
 from builder.gap_report import report_table, report_text, report_to_dict
 from builder.gap_words import (
     alert_lines,

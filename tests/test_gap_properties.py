@@ -22,7 +22,8 @@ from builder.case import (
     Received,
     Service,
 )
-from builder.gap import GapReport, ServiceGap, compute_gap, rounded
+from builder.gap import compute_gap
+from builder.gap_facts import GapReport, ServiceGap, rounded
 from builder.gap_report import report_to_dict
 from builder.school_days import SchoolCalendar, weekdays
 
@@ -261,6 +262,7 @@ def test_a_week_without_school_is_named_exactly_when_one_falls_in_a_weekly_servi
         if gap.service.per != "week" or gap.window is None:
             continue
         weeks = {week.monday for week in gap.weeks if week.school_days}
+        assert case.period is not None
         start, end = max(gap.window.start, case.period.start), min(gap.window.end, case.period.end)
         span = range((end - start).days + 1)
         dates = [start + dt.timedelta(days=offset) for offset in span]

@@ -22,7 +22,9 @@ from typing import Any
 
 import pytest
 
-from builder.case import MAX_TEXT, Case, CaseError, case_to_dict, loads_case, read_case
+from builder.case import MAX_TEXT, Case, CaseError
+from builder.case_reader import loads_case, read_case
+from builder.case_writer import case_to_dict
 from builder.form_document import (
     as_form_document,
     get_path,
@@ -32,7 +34,8 @@ from builder.form_document import (
 )
 from builder.gap import compute_gap
 from builder.i18n import text
-from builder.letters import Letter, catalogue, render_letter
+from builder.letter_catalogue import catalogue
+from builder.letters import Letter, render_letter
 from builder.widgets import (
     Marker,
     form_spec,
@@ -491,7 +494,12 @@ INJECTED = """() => [...document.querySelectorAll('*')].filter(element =>
 def _open_with_guards(visit: Visit, site: BuiltSite, page_path: str) -> tuple[Any, list[str]]:
     """The tool page, ready and filled in, with every dialog it tries to open recorded."""
     dialogs: list[str] = []
-    visit.page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+
+    def refuse(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    visit.page.on("dialog", refuse)
     page = open_builder(visit, site, page_path)
     type_example_case(page)
     return page, dialogs
@@ -526,7 +534,6 @@ def _field_values(page: Any) -> dict[str, str]:
     return values
 
 
-@pytest.mark.browser
 @pytest.mark.parametrize("page_path", ["guide/get-specific/", "builder/"])
 def test_hostile_values_typed_into_the_tools_are_harmless(
     visit: Visit, site: BuiltSite, page_path: str, trust_report: dict[str, str]
@@ -570,7 +577,6 @@ def test_hostile_values_typed_into_the_tools_are_harmless(
     assert visit.errors == []
 
 
-@pytest.mark.browser
 def test_a_hostile_case_file_is_shown_as_text_with_its_messages(
     visit: Visit, site: BuiltSite, tmp_path: Path
 ) -> None:
@@ -608,7 +614,6 @@ BROKEN_FILES = {
 }
 
 
-@pytest.mark.browser
 def test_a_malformed_or_foreign_case_file_is_explained_and_nothing_typed_is_lost(
     visit: Visit, site: BuiltSite, tmp_path: Path
 ) -> None:
@@ -636,7 +641,6 @@ DAMAGED_SAVES = {
 }
 
 
-@pytest.mark.browser
 def test_a_damaged_saved_case_of_any_kind_is_explained_and_set_aside(
     visit: Visit, site: BuiltSite
 ) -> None:
@@ -652,7 +656,6 @@ def test_a_damaged_saved_case_of_any_kind_is_explained_and_set_aside(
     assert visit.errors == []
 
 
-@pytest.mark.browser
 def test_a_saved_case_with_bad_values_is_loaded_with_each_one_explained(
     visit: Visit, site: BuiltSite
 ) -> None:

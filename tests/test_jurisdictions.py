@@ -21,9 +21,6 @@ from hypothesis import strategies as st
 
 from builder import jurisdictions
 from builder.jurisdictions import (
-    FilingMethods,
-    State,
-    StateNote,
     get_state,
     load_states,
     validate_states,
@@ -81,7 +78,14 @@ def test_data_validates_against_schema(raw: dict[str, Any], schema: dict[str, An
         pytest.param(lambda s: s["notes"][0].update(status="MAYBE"), id="bad-status"),
         pytest.param(lambda s: s.update(complaint_url="ftp://x.example"), id="bad-url"),
         pytest.param(lambda s: s.update(email_address="a@b.gov"), id="email-not-confirmed"),
-        pytest.param(lambda s: s.update(meeting_request_rule=None), id="days-without-rule"),
+        pytest.param(
+            lambda s: s["filing_methods"].update(mail="unknown"), id="address-unconfirmed"
+        ),
+        pytest.param(
+            lambda s: s["records_deadline"].update(status="SECONDARY"), id="fact-secondary"
+        ),
+        pytest.param(lambda s: s["meeting_rule"].pop("citation"), id="fact-unsourced"),
+        pytest.param(lambda s: s["records_deadline"].update(day_kind="weeks"), id="bad-day-kind"),
     ],
 )
 def test_schema_rejects_bad_entries(
@@ -121,7 +125,26 @@ def test_every_confirmed_method_has_a_sourced_note(raw: dict[str, Any]) -> None:
     for s in raw["states"]:
         methods = s["filing_methods"]
         if "confirmed" in methods.values() or "not_accepted" in methods.values():
-            assert any(n["url"] for n in s["notes"]), s["code"]
+            sourced = [n["url"] for n in s["notes"]] + [(s["contact"] or {}).get("url")]
+            assert any(sourced), s["code"]
+
+
+STRUCTURED = ("contact", "model_form", "timeline", "records_deadline", "meeting_rule", "team_name")
+
+
+def test_every_fact_has_a_source_and_only_confirmed_facts_are_structured(
+    raw: dict[str, Any],
+) -> None:
+    """Each fact names its source (a citation, and its address where there is one); a fact the
+    research did not confirm in a primary source is at most a note, marked with its status."""
+    for s in raw["states"]:
+        facts = [s[name] for name in STRUCTURED if s[name]] + s["parent_centers"]
+        for fact in facts:
+            assert fact["citation"].strip() and fact["status"] == "CONFIRMED", s["code"]
+        for n in s["notes"]:
+            assert n["citation"].strip() and n["status"], s["code"]
+        if s["typed_signature"]:
+            assert s["typed_signature"]["citation"].strip(), s["code"]
 
 
 def test_no_three_year_lookback_presented_as_current(raw: dict[str, Any]) -> None:
@@ -131,13 +154,22 @@ def test_no_three_year_lookback_presented_as_current(raw: dict[str, Any]) -> Non
                 assert "one year" in n["text"], s["code"]
 
 
-def test_only_california_has_state_meeting_and_records_days(raw: dict[str, Any]) -> None:
-    for s in raw["states"]:
-        if s["code"] == "CA":
-            continue
-        assert s["records_business_days"] is None, s["code"]
-        assert s["meeting_request_days"] is None, s["code"]
-        assert s["meeting_request_rule"] is None, s["code"]
+def test_the_letters_quote_only_records_deadlines_shorter_than_federal() -> None:
+    quoted = {s.code for s in load_states() if s.records_deadline and s.records_deadline.letter}
+    faster = {
+        s.code
+        for s in load_states()
+        if s.records_deadline and s.records_deadline.faster_than_federal
+    }
+    assert quoted == faster == {"CA", "CT", "IL", "MA", "RI"}
+
+
+def test_a_meeting_rule_with_a_letter_sentence_has_its_days() -> None:
+    for state in load_states():
+        rule = state.meeting_rule
+        if rule and rule.letter:
+            assert rule.days and rule.day_kind, state.code
+            assert rule.citation.split()[-1] in rule.letter, "the letter names its rule"
 
 
 # --- the build checks the data against its schema ---------------------------------------------
@@ -200,9 +232,11 @@ def test_california() -> None:
     ca = get_state("CA")
     assert ca is not None
     assert ca.name == "California"
-    assert ca.records_business_days == 5
-    assert ca.meeting_request_days == 30
-    assert ca.meeting_request_rule == "Cal. Ed. Code 56343.5"
+    assert ca.records_deadline is not None and ca.meeting_rule is not None
+    assert (ca.records_deadline.days, ca.records_deadline.day_kind) == (5, "business")
+    assert ca.records_deadline.citation == "Cal. Ed. Code 56504"
+    assert (ca.meeting_rule.days, ca.meeting_rule.day_kind) == (30, "unspecified")
+    assert ca.meeting_rule.citation == "Cal. Ed. Code 56343.5"
     assert ca.filing_methods.mail == "confirmed"
     assert ca.filing_methods.fax == "confirmed"
     assert ca.filing_methods.email == "unknown"
@@ -210,27 +244,37 @@ def test_california() -> None:
     assert ca.email_address is None
     assert ca.complaint_url == "https://www.cde.ca.gov/sp/se/qa/cmplntproc.asp"
     assert ca.filing_methods_text() == ["by mail", "by fax"]
-    text = " ".join(n.text for n in ca.notes)
-    assert "1430 N Street, Suite 2401, Sacramento, CA 95814-5901" in text
-    assert "916-327-3704" in text
+    assert ca.contact is not None
+    assert (
+        ca.contact.mail
+        and "1430 N Street, Suite 2401, Sacramento, CA 95814-5901" in ca.contact.mail
+    )
+    assert ca.contact.fax == "916-327-3704"
+    text = (
+        " ".join(n.text for n in ca.notes) + ca.meeting_rule.text + (ca.meeting_rule.letter or "")
+    )
     assert "school days" not in text  # the statute says "30 days", with its own carve-out
     assert "calendar days" not in text
-    citations = {n.citation for n in ca.notes}
-    assert "Cal. Ed. Code 56504" in citations
-    assert "Cal. Ed. Code 56343.5" in citations
     psrs_phone = [n for n in ca.notes if "926-0648" in n.text]
     assert psrs_phone and all(n.status == "SECONDARY" for n in psrs_phone)
 
 
-def test_texas_refuses_email() -> None:
+def test_texas_takes_email_at_one_address_and_calls_the_team_the_ard_committee() -> None:
+    """TEA's current complaints page and 19 TAC 89.1195(c): email, mail, fax, hand delivery;
+    the 2014 page that refused email is out of date."""
     tx = get_state("tx")
     assert tx is not None
-    assert tx.filing_methods.email == "not_accepted"
-    assert not tx.accepts_email
-    assert tx.email_address is None
-    assert tx.filing_methods.not_accepted() == ("email",)
-    assert tx.filing_methods_text() == ["by mail", "by fax", "by hand delivery"]
-    assert any("ARD committee" in n.text for n in tx.notes)
+    assert tx.accepts_email and tx.email_address == "spedcomplaints@tea.texas.gov"
+    assert tx.filing_methods.not_accepted() == ()
+    assert set(tx.filing_methods.confirmed()) == {"mail", "fax", "email", "online", "hand_delivery"}
+    refusal = [n for n in tx.notes if "could not accept" in n.text]
+    assert refusal and "out of date" in refusal[0].text
+    assert tx.team_name is not None and tx.team_name.letter_a == "an ARD committee (IEP team)"
+    assert tx.team_name.citation == "19 TAC 89.1050(a)"
+    assert tx.meeting_rule is not None and (tx.meeting_rule.days, tx.meeting_rule.day_kind) == (
+        5,
+        "school",
+    )
 
 
 def test_new_york_methods_rest_only_on_a_secondary_copy() -> None:
@@ -246,10 +290,9 @@ def test_new_york_methods_rest_only_on_a_secondary_copy() -> None:
 
 def test_montana_early_assistance_days_are_not_counted_in_the_60() -> None:
     mt = get_state("MT")
-    assert mt is not None
-    rule = [n for n in mt.notes if n.citation == "ARM 10.16.3660(3)"]
-    assert len(rule) == 1 and rule[0].status == "CONFIRMED"
-    assert "not be counted as part of the 60-day" in rule[0].text
+    assert mt is not None and mt.timeline is not None
+    assert mt.timeline.citation.startswith("ARM 10.16.3660(3)")
+    assert "not be counted as part of the 60-day" in mt.timeline.text
 
 
 def test_complaint_names() -> None:
@@ -270,23 +313,11 @@ def test_complaint_names() -> None:
 # --- the Python API -------------------------------------------------------------------------
 
 
-def test_load_states_order_and_types(raw: dict[str, Any]) -> None:
+def test_load_states_keeps_the_file_s_order_and_reads_it_once(raw: dict[str, Any]) -> None:
     states = load_states()
-    assert isinstance(states, tuple)
     assert [s.code for s in states] == [s["code"] for s in raw["states"]]
     assert load_states() is states  # cached
-    for state in states:
-        assert isinstance(state, State)
-        assert isinstance(state.filing_methods, FilingMethods)
-        assert all(isinstance(n, StateNote) for n in state.notes)
     assert jurisdictions.reviewed_date() == raw["reviewed"]
-
-
-def test_dataclasses_are_frozen() -> None:
-    ca = get_state("CA")
-    assert ca is not None
-    with pytest.raises(AttributeError):
-        ca.name = "Elsewhere"  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("code", ["CA", "ca", "Ca", " ca ", "dc", "PR", "pr"])
@@ -329,7 +360,7 @@ def test_accepts_email_matches_data() -> None:
     accepting = {s.code for s in load_states() if s.accepts_email}
     assert accepting == {s.code for s in load_states() if s.filing_methods.email == "confirmed"}
     assert "CA" not in accepting
-    assert "TX" not in accepting
+    assert "TX" in accepting
     assert "IL" in accepting
     il = get_state("IL")
     assert il is not None
@@ -338,6 +369,20 @@ def test_accepts_email_matches_data() -> None:
         "by fax",
         "by email to statecomplaints@isbe.net",
     ]
+
+
+def test_how_a_state_takes_complaints_is_said_in_the_readers_language() -> None:
+    il, tx = get_state("IL"), get_state("TX")
+    assert il is not None and tx is not None
+    assert il.filing_methods_text("es") == [
+        "por correo postal",
+        "por fax",
+        "por correo electrónico a statecomplaints@isbe.net",
+    ]
+    assert tx.filing_methods_text("es")[-1] == "entregándola en persona"
+    for state in load_states():
+        assert len(state.filing_methods_text("es")) == len(state.filing_methods.confirmed())
+        assert not {"by", "mail"} & set(" ".join(state.filing_methods_text("es")).split())
 
 
 def test_module_is_pure() -> None:

@@ -12,10 +12,12 @@ from tests.conftest import BuiltSite
 from tests.test_accessibility import themed_page, wait_until_live
 from tests.test_browser import settled
 
-pytestmark = pytest.mark.browser
 TAB_LIMIT = 600
 # Dates are typed the way a US reader types them; the clipboard can be read back.
-LADDER_CONTEXT = {"locale": "en-US", "permissions": ["clipboard-read", "clipboard-write"]}
+LADDER_CONTEXT: dict[str, Any] = {
+    "locale": "en-US",
+    "permissions": ["clipboard-read", "clipboard-write"],
+}
 # Where the tools' controls live: each widget, and the builder's letter chooser with its facts.
 TOOL_CONTROLS = """() => {
   const focusable = 'a[href], button, input:not([type=hidden]), select, textarea, summary,' +

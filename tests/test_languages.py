@@ -13,7 +13,7 @@ import pytest
 
 from builder.i18n import DEFAULT_LANGUAGE, language_data, languages, text
 from tests.conftest import ROOT, BuiltSite, Visit
-from tests.pages import sources
+from tests.pages import Source, sources
 from tests.test_browser import BOOT_TIMEOUT_MS, READY, follow_link, letter_text, settled
 
 OTHER_LANGUAGES = [code for code in languages() if code != DEFAULT_LANGUAGE]
@@ -79,7 +79,6 @@ def test_every_language_explains_the_same_abbreviations(language: str) -> None:
     assert abbreviations(language).keys() == abbreviations(DEFAULT_LANGUAGE).keys()
 
 
-@pytest.mark.site
 @pytest.mark.parametrize("language", OTHER_LANGUAGES)
 def test_a_page_in_another_language_is_in_it_from_title_to_search(
     site: BuiltSite, language: str
@@ -90,20 +89,21 @@ def test_a_page_in_another_language_is_in_it_from_title_to_search(
         html = site.html(source.address)
         english = site.html(source.address.removeprefix(f"{language}/"))
         assert f'<html lang="{language}"' in html, source.address
-        title = re.search(r"<title>(.*?)</title>", html, re.S)
-        assert title and title[1] != re.search(r"<title>(.*?)</title>", english, re.S)[1]
+        titles = [re.findall(r"<title>(.*?)</title>", page, re.S) for page in (html, english)]
+        assert titles[0] != titles[1], f"{source.address}: its own title"
         assert re.search(r'<meta name="description" content="[^"]+">', html), source.address
-        menu = dict(
-            re.findall(r'<a href="([^"]*)" hreflang="(\w+)" class="md-select__link">', html)
-        )
-        assert set(menu.values()) == set(languages()), "the menu offers every language"
+        menu = re.findall(r'<a href="[^"]*" hreflang="(\w+)" class="md-select__link">', html)
+        assert menu == list(languages()), "the menu offers every language"
+        explained = re.findall(r'<abbr title="([^"]*)">(\w+)</abbr>', html)
+        assert all(
+            unescape(meaning) == abbreviations(language)[short] for meaning, short in explained
+        ), "abbreviations explained in the page's language"
 
 
-@pytest.mark.site
 @pytest.mark.parametrize(
     "source", [s for s in sources() if s.language != DEFAULT_LANGUAGE], ids=lambda s: s.id
 )
-def test_no_english_is_left_on_a_page_in_another_language(site: BuiltSite, source: Any) -> None:
+def test_no_english_is_left_on_a_page_in_another_language(site: BuiltSite, source: Source) -> None:
     keep_tables = source.stem in TABLES_KEPT
     words = article_text(site.html(source.address), keep_tables=keep_tables)
     for kept in KEPT_IN_ENGLISH:
@@ -125,7 +125,6 @@ def choose_language(page: Any, language: str) -> None:
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
 
 
-@pytest.mark.browser
 def test_the_language_menu_keeps_the_page_and_the_facts(visit: Visit, site: BuiltSite) -> None:
     page = visit.page
     page.goto(site.url + "guide/get-specific/")
@@ -145,7 +144,6 @@ def test_the_language_menu_keeps_the_page_and_the_facts(visit: Visit, site: Buil
     assert visit.errors == []
 
 
-@pytest.mark.browser
 def test_on_a_spanish_page_the_letter_is_spanish_or_english_with_its_meaning_beside_it(
     visit: Visit, site: BuiltSite
 ) -> None:

@@ -72,7 +72,7 @@ def test_without_the_network_the_import_fails_as_for_a_missing_module_and_is_tri
     fetch = installed(later_zip)
     fetch.offline = True
     with pytest.raises(ModuleNotFoundError):
-        import later_modules_example  # type: ignore[import-not-found]
+        import later_modules_example
     fetch.offline = False
     import later_modules_example.inner  # type: ignore[import-not-found]
 

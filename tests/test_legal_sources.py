@@ -5,9 +5,10 @@ the Markdown pages and builder/data/states.json directly: no site build, no brow
 
 What counts as a legal source: every link the guide shows, that is, every `sources:` entry in a
 page's front matter, every link in a page's text, and in the state data every complaint page,
-every note's url, and any address written in a note or a complaint-page note. The state data's
-`source` field is left out: it records where the research found an agency's name, and the site
-never shows it.
+every note's url, any address written in a note or a complaint-page note, and the url of each
+structured fact (contact, model form, timeline, records, meeting, team, signature, parent
+centers). The state data's `source` field is left out: it records where the research found an
+agency's name, and the site never shows it.
 """
 
 from __future__ import annotations
@@ -102,7 +103,25 @@ def state_links() -> list[tuple[str, str, str]]:
                 found.append((where, note["citation"], note["url"]))
             for url in URL.findall(note["text"] + " " + note["citation"]):
                 found.append((where, "", url.rstrip(".,;:")))
-    return found
+        for name in FACTS:
+            fact = state[name]
+            if fact and fact["url"]:
+                found.append((where, fact["citation"], fact["url"]))
+        for center in state["parent_centers"]:
+            found += [(where, center["name"], url) for url in (center["url"], center["source_url"])]
+    return [link for link in found if link[2]]
+
+
+# The structured facts of a state (states.schema.json), each with its citation and url.
+FACTS = (
+    "contact",
+    "model_form",
+    "timeline",
+    "records_deadline",
+    "meeting_rule",
+    "team_name",
+    "typed_signature",
+)
 
 
 ALL_LINKS = [link for page in PAGES for link in page_links(page)] + state_links()

@@ -9,9 +9,11 @@ from typing import Any
 
 import pytest
 
-from builder.case import Case, load_case
+from builder.case import Case
+from builder.case_reader import load_case
 from builder.jurisdictions import load_states
-from builder.letters import catalogue, render_letter
+from builder.letter_catalogue import catalogue
+from builder.letters import render_letter
 from tests.conftest import CASES
 from tests.test_letters import GOLDEN_TODAY, realistic_document
 
@@ -22,6 +24,7 @@ CAPITALS = re.compile(r"\b[A-Z][A-Z]+s?\b")
 # in addresses, and the agencies' own acronyms ("Texas Education Agency (TEA)").
 ACRONYMS = frozenset(
     {"IEP", "IEPs", "IDEA", "CFR", "FAPE", "ARD", "PWN", "OT", "PT", "US", "USA"}
+    | {"TAC", "ILCS", "CMR", "RICR", "PPT", "CCC", "ARC", "CSE"}  # state rules and teams
     | {state.code for state in load_states()}
     | {word for state in load_states() for word in CAPITALS.findall(state.agency)}
 )

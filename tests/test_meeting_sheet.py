@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from builder.case import Case, load_case
+from builder.case import Case
+from builder.case_reader import load_case
 from builder.meeting_sheet import meeting_sheet
 from tests.test_letters import GOLDEN_TODAY, check_golden, realistic, realistic_document
 

@@ -43,6 +43,10 @@ LADDER = (
     "guide/beyond/getting-help/",
     "builder/",
     "privacy/",
+    # the same offline copy in Spanish: a link into it loads the page whole, from the cache
+    "es/",
+    "es/guide/get-specific/",
+    "es/builder/",
 )
 CACHE_NAMES = "async () => (await caches.keys()).sort()"
 # The newest worker's state once settled (activated, or redundant if it failed), and the cache
@@ -57,6 +61,11 @@ SETTLED = """async () => {
     }
     return [worker.state, (await caches.keys()).sort()];
 }"""
+
+
+# State pages made from the data, kept for offline use like the guide's (a sample: sw.js lists
+# them all, test_the_service_worker_keeps_every_file_a_reader_loads).
+STATE_PAGES = ("states/texas/", "es/states/california/", "states/alabama/")
 
 
 @pytest.fixture
@@ -85,7 +94,6 @@ def _controlled_after_first_visit(page: Any, url: str) -> None:
     assert page.evaluate("navigator.serviceWorker.controller !== null")
 
 
-@pytest.mark.browser
 def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     own_site: OwnSite, context: Any, trust_report: dict[str, str]
 ) -> None:
@@ -97,7 +105,7 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     context.set_offline(True)
     page.goto(own_site.url)  # a fresh load, not only instant navigation
     assert "IEP Follow-Through" in page.title()
-    for step in LADDER[1:]:
+    for step in [*LADDER[1:], *STATE_PAGES]:
         follow_link(page, own_site.url + step)
         assert page.locator("h1").count() == 1, step
     page.goto(own_site.url + "guide/file-a-state-complaint/")
@@ -117,7 +125,6 @@ def test_after_a_first_visit_the_whole_ladder_works_with_the_network_off(
     trust_report["offline run of the whole ladder"] = f"{len(LADDER)} pages, passed"
 
 
-@pytest.mark.browser
 def test_a_network_that_never_answers_gets_the_kept_pages_after_a_few_seconds(
     own_site: OwnSite, context: Any
 ) -> None:
@@ -135,7 +142,6 @@ def test_a_network_that_never_answers_gets_the_kept_pages_after_a_few_seconds(
     assert errors == []
 
 
-@pytest.mark.browser
 def test_a_new_version_of_the_site_replaces_the_old_cache(own_site: OwnSite, context: Any) -> None:
     page = context.new_page()
     errors = _recording(page)
@@ -161,7 +167,6 @@ def test_a_new_version_of_the_site_replaces_the_old_cache(own_site: OwnSite, con
     assert errors == []
 
 
-@pytest.mark.site
 def test_the_service_worker_keeps_every_file_a_reader_loads(site: BuiltSite) -> None:
     worker = (site.directory / "sw.js").read_text()
     found = re.search(r"const FILES = (\[.*?\]);", worker, re.S)

@@ -21,8 +21,6 @@ from tests.site import new_context
 from tests.test_browser import BOOT_TIMEOUT_MS, READY, SETTLED
 from tests.test_engines import ENGINES
 
-pytestmark = pytest.mark.browser
-
 PHONE = (390, 844)
 LIVE = f"!!document.querySelector('{READY}')"
 # Put a value into a field as a reader's typing does: open the folded group it is in, set it,

@@ -34,8 +34,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
-
 from builder.session import STORAGE_KEY, TAB_KEY
 from tests.conftest import EXAMPLE_CASE, BuiltSite
 from tests.pages import in_sample
@@ -92,7 +90,6 @@ def page_file(page: str) -> str:
     return page if page.endswith(".html") else f"{page}index.html"
 
 
-@pytest.mark.site
 def test_every_page_carries_a_policy_that_allows_only_the_site_itself(site: BuiltSite) -> None:
     for page in site_pages(site):
         html = (site.directory / page_file(page)).read_text(encoding="utf-8")
@@ -211,7 +208,10 @@ def _snapshot_strays(page: Any, site: BuiltSite) -> list[str]:
         page.wait_for_timeout(250)
     if kept != [address]:
         return [f"snapshots kept: {kept}"]
-    return page.evaluate(HOLDS, [SNAPSHOTS, address, [TYPED["email"], "Probe child.name"]])
+    holding: list[str] = page.evaluate(
+        HOLDS, [SNAPSHOTS, address, [TYPED["email"], "Probe child.name"]]
+    )
+    return holding
 
 
 def _site_version(site: BuiltSite) -> str:
@@ -236,7 +236,6 @@ def _cached_only_site_files(page: Any, site: BuiltSite, version: str) -> list[st
     return stray
 
 
-@pytest.mark.browser
 def test_a_walk_through_every_page_and_tool_sends_and_stores_nothing(
     browser: Any, site: BuiltSite, tmp_path: Path, trust_report: dict[str, str]
 ) -> None:

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from builder import session as session_module
-from builder.case import case_to_dict, read_case
+from builder.case_reader import read_case
+from builder.case_writer import case_to_dict
 from builder.form_document import without_blanks
 from builder.gap import compute_gap
 from builder.i18n import text
@@ -140,8 +141,8 @@ def test_adding_and_removing_a_row_redraws_the_forms_and_moves_the_focus(
 
 def test_a_long_log_shows_its_last_rows_until_the_reader_asks_for_all(session: Session) -> None:
     log = [{"date": f"2026-09-{day:02d}", "minutes": "30"} for day in range(1, 29)] * 3
-    document = {"version": 1, "services": [{"name": "Speech", "minutes": 30, "per": "week"}]}
-    document["services"][0]["log"] = log
+    service = {"name": "Speech", "minutes": 30, "per": "week", "log": log}
+    document = {"version": 1, "services": [service]}
     imported = ask(session, "import", source=json.dumps(document))
     calculator = next(form["html"] for form in imported["forms"] if form["uid"] == "iep-1")
     assert 'data-path="services.0.log.83.date"' in calculator, "the last row is shown"
@@ -403,3 +404,25 @@ def test_a_case_moves_between_languages_unchanged() -> None:
     assert from_english == from_spanish
     example = read_case(json.loads(EXAMPLE_CASE.read_text(encoding="utf-8")))[0]
     assert read_case(json.loads(from_spanish))[0] == example, "its letters stay in English too"
+
+
+def test_a_letter_chosen_on_a_spanish_page_keeps_the_page_s_words_whatever_its_language() -> None:
+    session = Session()
+    ask_on(SPANISH_PAGE, session, "mount")
+    ask_on(SPANISH_PAGE, session, fields=[["child.name", "Mia"], ["language", "en"]])
+    answer = ask_on(
+        SPANISH_PAGE, session, "choose-letter", widget="iep-1", letter="meeting-request"
+    )
+    widget = answer["widgets"]["iep-1"]
+    assert text("widget.facts_above", "es") in widget
+    assert text("form.letter_facts", "es") in widget
+    assert text("widget.facts_above") not in widget
+    assert "\nDear " in body(answer, "meeting-request"), "the letter itself stays in English"
+
+
+def test_the_meeting_sheet_is_in_the_letters_language_like_the_letters() -> None:
+    session = Session()
+    page = {**SPANISH_PAGE, "sheet": True}
+    ask_on(page, session, "mount")
+    answer = ask_on(page, session, fields=[["child.name", "Mia"], ["language", "en"]])
+    assert answer["sheet"].startswith("Meeting sheet: Mia's IEP")

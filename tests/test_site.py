@@ -14,7 +14,6 @@ from builder.i18n import long_date, text
 from tests.conftest import ROOT, BuiltSite
 from tests.pages import Source, sources
 
-pytestmark = pytest.mark.site
 # Each step page's sections, by their anchors: every language keeps the English ones.
 STEP_SECTIONS = (
     "the-short-answer",

@@ -13,7 +13,7 @@ import pytest
 from tests.conftest import BuiltSite
 from tests.pages import variants
 from tests.test_accessibility import (
-    PAGES,
+    BROWSER_PAGES,
     axe_violations,
     has_tool,
     import_realistic_case,
@@ -22,11 +22,10 @@ from tests.test_accessibility import (
     wait_until_live,
 )
 
-pytestmark = pytest.mark.browser
 # A 1280x800 window zoomed to 200% lays the page out in 640x400 CSS pixels drawn at twice the
 # density, which is exactly a 640x400 viewport with a device scale factor of 2: media queries,
 # layout and scrolling see what a zoomed browser gives them.
-SCREENS = {
+SCREENS: dict[str, dict[str, Any]] = {
     "320px": {"viewport": {"width": 320, "height": 640}, "device_scale_factor": 1},
     "200% zoom": {"viewport": {"width": 640, "height": 400}, "device_scale_factor": 2},
 }
@@ -92,7 +91,7 @@ def small_text(page: Any) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize(("address", "screen"), variants(PAGES, list(SCREENS)))
+@pytest.mark.parametrize(("address", "screen"), variants(BROWSER_PAGES, list(SCREENS)))
 def test_no_sideways_scrolling_the_tools_fit_and_the_text_is_readable(
     browser: Any, site: BuiltSite, address: str, screen: str, trust_report: dict[str, str]
 ) -> None:

@@ -17,8 +17,6 @@ from tests.test_browser import (
     letter_text,
 )
 
-pytestmark = pytest.mark.browser
-
 SNAPSHOTS = "python-snapshots-iep-follow-through"
 STEP_PAGE = "guide/write-to-the-case-manager/"
 # Each snapshot kept: its address and size in bytes.

@@ -18,8 +18,10 @@ from typing import Any
 
 import pytest
 
-from builder.case import Case, loads_case
-from builder.letters import catalogue, render_letter
+from builder.case import Case
+from builder.case_reader import loads_case
+from builder.letter_catalogue import catalogue
+from builder.letters import render_letter
 from builder.meeting_sheet import meeting_sheet
 from tests.conftest import ROOT, run_cli
 from tests.test_letters import GOLDEN_TODAY, check_golden

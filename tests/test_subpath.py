@@ -47,7 +47,6 @@ def runtime_requests(visit: Visit, site: BuiltSite) -> list[str]:
     ]
 
 
-@pytest.mark.site
 def test_every_root_absolute_url_stays_under_the_sub_path(site: BuiltSite) -> None:
     """MkDocs writes 404.html with root-absolute URLs (from site_url); nothing else may have any."""
     for page in site.directory.rglob("*.html"):
@@ -55,7 +54,6 @@ def test_every_root_absolute_url_stays_under_the_sub_path(site: BuiltSite) -> No
             assert url.startswith(f"/{SUBPATH}"), f"{page}: {url}"
 
 
-@pytest.mark.site
 def test_every_runtime_file_lives_in_a_versioned_folder(site: BuiltSite) -> None:
     files = [
         path.relative_to(site.directory).as_posix()
@@ -72,7 +70,6 @@ def test_every_runtime_file_lives_in_a_versioned_folder(site: BuiltSite) -> None
     assert [name for name in files if not VERSIONED.match(name)] == []
 
 
-@pytest.mark.browser
 def test_a_tool_boots_and_fills_the_letter_under_the_sub_path(
     visit: Visit, site: BuiltSite
 ) -> None:
@@ -83,7 +80,6 @@ def test_a_tool_boots_and_fills_the_letter_under_the_sub_path(
     assert visit.errors == []
 
 
-@pytest.mark.browser
 def test_every_runtime_file_loaded_carries_a_version_or_a_hash(
     visit: Visit, site: BuiltSite
 ) -> None:
@@ -95,7 +91,6 @@ def test_every_runtime_file_loaded_carries_a_version_or_a_hash(
     assert [url for url in loaded if not VERSIONED.match(url)] == []
 
 
-@pytest.mark.browser
 def test_instant_navigation_keeps_the_tool_live_under_the_sub_path(
     visit: Visit, site: BuiltSite
 ) -> None:

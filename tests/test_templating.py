@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from builder import letters, templating, widgets
-from builder.letters import catalogue, render_letter
+from builder.letter_catalogue import catalogue
+from builder.letters import render_letter
 from builder.site_build import python_archive
 from builder.widgets import example_case, render_letter_widget
 
@@ -24,7 +25,7 @@ def every_rendering() -> dict[str, str]:
     for info in catalogue():
         rendered[info.name] = render_letter(info.name, case, today=TODAY).text
         rendered[f"widget:{info.name}"] = render_letter_widget(
-            info.name, uid="w", with_form=True, today=TODAY, document=None
+            info.name, uid="w", with_form=True, today=TODAY
         )
     return rendered
 

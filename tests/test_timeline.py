@@ -4,10 +4,12 @@ import datetime as dt
 from typing import Any
 
 import icalendar
-import pytest
 
-from builder.case import Case, load_case
-from builder.timeline import TimelineEvent, add_business_days, timeline, to_ics
+from builder.case import Case
+from builder.case_reader import load_case
+from builder.i18n import text
+from builder.jurisdictions import get_state, localized
+from builder.timeline import TimelineEvent, timeline, to_ics
 from tests.test_letters import GOLDEN_TODAY, realistic_document
 
 STAMP = dt.datetime(2026, 11, 23, 18, 30, tzinfo=dt.UTC)
@@ -54,7 +56,7 @@ def test_california_records_are_due_five_business_days_after_the_request() -> No
     # Monday November 23 + five weekdays; Thanksgiving is not taken out, and the note says so.
     assert due.date == dt.date(2026, 11, 30)
     assert "Cal. Ed. Code 56504" in due.note
-    assert "does not skip holidays" in due.note
+    assert "a holiday in between moves it one business day later" in due.note
 
 
 def test_elsewhere_records_are_due_45_days_after_the_request() -> None:
@@ -76,17 +78,36 @@ def test_a_records_letter_and_the_same_request_date_are_one_event() -> None:
     assert len(kinds(events_of(document), "records_due")) == 1
 
 
-@pytest.mark.parametrize(
-    ("start", "end"),
-    [
-        (dt.date(2026, 11, 23), dt.date(2026, 11, 30)),  # Monday -> next Monday
-        (dt.date(2026, 11, 20), dt.date(2026, 11, 27)),  # Friday -> next Friday
-        (dt.date(2026, 11, 21), dt.date(2026, 11, 27)),  # Saturday -> Friday
-        (dt.date(2026, 11, 22), dt.date(2026, 11, 27)),  # Sunday -> Friday
-    ],
-)
-def test_business_days_count_monday_to_friday(start: dt.date, end: dt.date) -> None:
-    assert add_business_days(start, 5) == end
+def test_each_state_s_faster_records_rule_gives_the_date_in_its_kind_of_days() -> None:
+    ten_days = with_changes(state="RI", requests={"records_requested_on": "2026-11-23"})
+    (due,) = kinds(events_of(ten_days), "records_due")
+    assert due.date == dt.date(2026, 12, 3)  # 10 calendar days
+    assert due.note.startswith("200-RICR-20-30-6.9.2(C)(1)") and "10 calendar days" in due.note
+    federal_length = with_changes(state="WA", requests={"records_requested_on": "2026-11-23"})
+    (due,) = kinds(events_of(federal_length), "records_due")
+    assert "34 CFR 300.613" in due.note, "a state rule no faster than 45 days changes nothing"
+
+
+def test_texas_counts_five_school_days_without_the_days_off_entered() -> None:
+    document = realistic_document() | {"state": "TX"}
+    document["letters_sent"].append({"letter": "meeting-request", "date": "2026-11-20"})
+    document["no_school"] = [{"start": "2026-11-23", "end": "2026-11-27", "label": "Thanksgiving"}]
+    (due,) = kinds(events_of(document), "meeting_due")
+    assert due.date == dt.date(2026, 12, 4)  # the week of Thanksgiving off, then Mon to Fri
+    assert "19 TAC 89.1050(e)" in due.note and "5 school days" in due.title
+    assert "without the days without school you entered" in due.note
+
+
+def test_a_state_rule_not_yet_translated_is_quoted_in_english_and_said_to_be() -> None:
+    document = realistic_document() | {"state": "TX", "language": "es"}
+    document["letters_sent"].append({"letter": "meeting-request", "date": "2026-11-20"})
+    (due,) = kinds(events_of(document), "meeting_due")
+    assert "5 días escolares" in due.title
+    texas = get_state("TX")
+    assert texas is not None and texas.meeting_rule is not None
+    rule = texas.meeting_rule.text
+    said = localized(texas, rule, "es") or f"{rule} {text('statepage.in_english', 'es')}"
+    assert said in due.note
 
 
 def test_a_california_meeting_request_shows_the_30_days_with_the_statute_s_carve_out() -> None:

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.conftest import BuiltSite, Visit
 from tests.test_browser import BOOT_TIMEOUT_MS, READY, settled
-
-pytestmark = pytest.mark.browser
 
 
 def test_typing_goes_on_in_the_same_field_when_the_widget_comes_alive(

@@ -11,16 +11,19 @@ from typing import Any
 
 import pytest
 
-from builder.case import load_case
+from builder.case_reader import load_case
 from builder.gap import compute_gap
 from builder.widgets import (
     CHART_DATE_ROOM,
     CHART_DATE_WIDTH,
     CHART_HEIGHT,
     CHART_WIDTH,
+    Marker,
     render_gap_results,
     render_headline,
     render_letter_widget,
+    render_state_summary,
+    render_widget,
 )
 from tests.conftest import EXAMPLE_CASE
 
@@ -142,3 +145,16 @@ def test_the_headline_says_the_numbers_in_one_line() -> None:
 def test_a_letter_with_blanks_says_which_beside_its_buttons() -> None:
     html = render_letter_widget("follow-up", uid="t", with_form=False, today=dt.date(2026, 11, 23))
     assert 'data-role="blanks" hidden' in html, "the worked example has no blanks"
+
+
+def test_how_a_state_takes_complaints_is_in_the_pages_language() -> None:
+    assert "Confirmed: by mail, by fax." in render_state_summary("CA")
+    assert "Confirmado: por correo postal, por fax." in render_state_summary("CA", "es")
+    listed = render_widget(
+        Marker("state-list", ""),
+        uid="s",
+        with_form=False,
+        today=dt.date(2026, 11, 23),
+        language="es",
+    )
+    assert '<a href="states/north-carolina/">Carolina del Norte</a>' in listed

@@ -153,7 +153,14 @@ def describe_page():
         "timeline": document.querySelector('[data-role="timeline"]') is not None,
         "sheet": document.querySelector('[data-role="sheet"]') is not None,
         "stateSummary": document.querySelector('[data-role="state-summary"]') is not None,
+        "stateRoot": state_root(),
     }
+
+
+def state_root():
+    """Where the state pages are, from the page's own link, for the state summary's link."""
+    holder = document.querySelector("[data-state-root]")
+    return holder.dataset.stateRoot if holder else ""
 
 
 def kept_in(storage):

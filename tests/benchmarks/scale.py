@@ -16,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Browser
 
-from builder.case import loads_case
+from builder.case_reader import loads_case
 from builder.gap import compute_gap
 from tests.benchmarks.harness import Site, fresh_context, wait_ready, write_worker_page
 from tests.conftest import ROOT
@@ -48,7 +48,7 @@ IMPORT_TIMEOUT_MS = 600_000
 TIMING_PYTHON = f"""import json
 import time
 
-from builder.case import loads_case
+from builder.case_reader import loads_case
 from builder.gap import compute_gap
 from builder.session import Session
 
