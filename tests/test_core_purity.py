@@ -17,7 +17,7 @@ class Block:
             raise ImportError(f"blocked: {name}")
 sys.meta_path.insert(0, Block())
 import builder.case, builder.gap, builder.letters, builder.i18n, builder.jurisdictions
-import builder.session
+import builder.browser.session
 print("imported")
 """
 
@@ -30,9 +30,10 @@ def test_the_core_imports_with_the_adapters_libraries_blocked() -> None:
 
 
 def test_only_the_browser_module_and_the_hooks_import_their_libraries() -> None:
-    # Pyodide runs in a worker and speaks JSON (builder/session.py): one module touches the DOM,
-    # static/widgets.py, run by PyScript in MicroPython on the page; only the hooks import mkdocs.
-    adapters = {"mkdocs_hooks.py", "static/widgets.py"}
+    # Pyodide runs in a worker and speaks JSON (builder/browser/session.py): one module touches
+    # the DOM, browser/static/widgets.py, run by PyScript in MicroPython on the page; only the
+    # hooks (build/mkdocs_hooks.py) import mkdocs.
+    adapters = {"build/mkdocs_hooks.py", "browser/static/widgets.py"}
     builder = ROOT / "builder"
     offenders = [
         path.relative_to(builder).as_posix()
@@ -41,5 +42,5 @@ def test_only_the_browser_module_and_the_hooks_import_their_libraries() -> None:
         and ADAPTER_IMPORT.search(path.read_text())
     ]
     assert offenders == []
-    browser = (builder / "static" / "widgets.py").read_text()
+    browser = (builder / "browser" / "static" / "widgets.py").read_text()
     assert re.search(r"^from pyscript import", browser, re.MULTILINE), "the browser module"

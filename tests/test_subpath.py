@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.site_build import pyscript_files
+from builder.build.site_build import pyscript_files
 from tests.conftest import SUBPATH, BuiltSite, Visit
 from tests.site import worker_scripts
 from tests.test_browser import follow_link, letter_text, open_builder, type_example_case

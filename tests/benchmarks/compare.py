@@ -28,7 +28,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from builder.site_build import Runtime
+from builder.build.site_build import Runtime
 from tests.benchmarks import boot, keystrokes, transfer
 from tests.benchmarks.harness import RendererClock, Site, chromium, percentile
 from tests.conftest import ROOT

@@ -1,7 +1,7 @@
 """The tools' page side: the DOM, in Python, run by PyScript in MicroPython on the page's thread.
 
 The only module that touches `pyscript`, `js` and the DOM. Python's other half (Pyodide, in a Web
-Worker, builder/session.py) computes; this module tells it what the reader did and what the page
+Worker, browser/session.py) computes; this module tells it what the reader did and what the page
 shows, in JSON text, and shows its answers. It is served as it is (not in the Python archive):
 MicroPython runs it from `<script type="mpy">` on a page with a tool. static/page.js keeps what
 must work without Python (Copy, Print, the language menu, the failure message) and starts Pyodide.
@@ -25,7 +25,7 @@ from pyscript import document, js_import, window  # noqa: E402
 from pyscript.ffi import to_js  # noqa: E402
 
 # Storage under this prefix: the case this tab keeps (session storage), and the one this device
-# remembers once the reader ticks "Remember on this device" (local storage). builder/session.py
+# remembers once the reader ticks "Remember on this device" (local storage). browser/session.py
 # names the keys and says what to store; page.js keeps what is typed before Python is ready.
 STORAGE_PREFIX = "iep-follow-through:"
 TYPED_KEY = STORAGE_PREFIX + "typed:v1"

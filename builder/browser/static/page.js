@@ -17,7 +17,7 @@ export { ask, keepSnapshot, started };
 
 const READY_TIMEOUT_MS = 90000;
 // What is typed before Python is ready, in the tab's session storage, so a reload then loses
-// nothing either (builder/session.py names the other keys; widgets.py reads this one).
+// nothing either (builder/browser/session.py names the other keys; widgets.py reads this one).
 const TYPED_KEY = "iep-follow-through:typed:v1";
 const tag = document.querySelector("script[data-widgets]");
 let failTimer = null;
