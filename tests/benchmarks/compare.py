@@ -34,7 +34,7 @@ from tests.benchmarks.harness import RendererClock, Site, chromium, percentile
 from tests.conftest import ROOT
 from tests.site import serving
 
-PAGES = (boot.STEP_PAGE, "builder/")
+PAGES = (boot.STEP_PAGE, "builder/", boot.SPANISH_STEP_PAGE)
 OUTPUT = ROOT / "bench" / "results" / "compare.json"
 Samples = dict[str, list[float]]
 
