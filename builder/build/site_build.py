@@ -32,8 +32,8 @@ PACKAGE = Path(__file__).resolve().parents[1]
 STATIC = PACKAGE / "browser" / "static"
 # What the browser's Python imports, by folder: the core at the top of the package and the
 # browser side (browser/), but not the files a page loads as they are (browser/static/), the build
-# (build/) or the command line (cli/).
-NOT_SHIPPED = (Path("browser", "static"), Path("build"), Path("cli"))
+# (build/) or the command line (cli/, and __main__.py, which `python -m builder` runs).
+NOT_SHIPPED = (Path("browser", "static"), Path("build"), Path("cli"), Path("__main__.py"))
 BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
 # Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled)
 # and its package index with no packages (PACKAGE_INDEX).
