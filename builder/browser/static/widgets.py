@@ -50,8 +50,10 @@ state = {
     "sent_for": 0,  # the page the message with Python describes
     "max_file_bytes": None,
     "alive": False,  # Python has answered the first mount
+    "described": None,  # what the page holds (describe_page), until the tools are redrawn
 }
 notes = {}  # widget id -> the timer of its pending note
+drawn = {}  # an element's data-drawn number -> what was last drawn into it, by kind
 
 
 def escaped(text):
@@ -66,6 +68,22 @@ def data(element, name):
 def set_text(element, value):
     if element is not None and element.textContent != value:
         element.textContent = value
+
+
+def drawn_again(element, key, value):
+    """Whether `value` differs from what this module last drew into `element` under `key`.
+    Kept here, by a number the element carries, so a long letter is not read back from the page
+    on every keystroke (each read crosses from the page into MicroPython); a redrawn element
+    has no number, so it is drawn."""
+    number = element.getAttribute("data-drawn")
+    if number is None:
+        number = str(len(drawn))
+        element.setAttribute("data-drawn", number)
+        drawn[number] = {}
+    if drawn[number].get(key) == value:
+        return False
+    drawn[number][key] = value
+    return True
 
 
 # -- what the page says to screen readers --------------------------------------------------
@@ -173,7 +191,10 @@ def kept_in(storage):
 
 def message(action):
     sent = dict(action)
-    sent["page"] = describe_page()
+    # What the page holds changes only with a new page or redrawn tools: described once for each.
+    if state["described"] is None:
+        state["described"] = describe_page()
+    sent["page"] = state["described"]
     sent["today"] = local_today()
     if action["action"] == "mount":
         # Every field's value: on the first load, what was typed while Python started (kept in
@@ -288,12 +309,14 @@ def come_alive(answer):
 
 
 def show_letter(widget, view):
-    readiness = widget.querySelector('[data-role="readiness"]')
-    if readiness is not None and readiness.outerHTML != view["readiness"]:
-        readiness.outerHTML = view["readiness"]
+    if drawn_again(widget, "readiness", view["readiness"]):
+        readiness = widget.querySelector('[data-role="readiness"]')
+        if readiness is not None and readiness.outerHTML != view["readiness"]:
+            readiness.outerHTML = view["readiness"]
     widget.querySelector('[data-role="actions"]').hidden = not view["ready"]
-    set_text(widget.querySelector('[data-role="subject"]'), view["subject"])
-    set_text(widget.querySelector('[data-role="body"]'), view["body"])
+    if drawn_again(widget, "letter", view["subject"] + "\n" + view["body"]):
+        set_text(widget.querySelector('[data-role="subject"]'), view["subject"])
+        set_text(widget.querySelector('[data-role="body"]'), view["body"])
     widget.dataset.blanks = json.dumps(view["blanks"])
     blanks = widget.querySelector('[data-role="blanks"]')
     set_text(blanks, view["blanksNote"])
@@ -305,9 +328,10 @@ def show_letter(widget, view):
     else:
         email.setAttribute("aria-disabled", "true")
     widget.querySelector('[data-action="download"]').setAttribute("href", view["download"])
-    meaning = widget.querySelector('[data-role="meaning-region"]')
-    if meaning.innerHTML != view["meaning"]:
-        meaning.innerHTML = view["meaning"]
+    if drawn_again(widget, "meaning", view["meaning"]):
+        meaning = widget.querySelector('[data-role="meaning-region"]')
+        if meaning.innerHTML != view["meaning"]:
+            meaning.innerHTML = view["meaning"]
 
 
 def show_problems(problems):
@@ -332,6 +356,8 @@ REGIONS = (
 
 
 def show_on_page(answer):
+    if answer["widgets"]:
+        state["described"] = None  # a tool redrawn may hold another letter
     for uid, html in answer["widgets"].items():
         replace_keeping_typed(document.getElementById(uid), html)
     for form in answer["forms"]:
@@ -397,6 +423,9 @@ def show(answer, same_page):
         for status in document.querySelectorAll('[data-role="status"]'):
             set_text(status, answer["error"])
         return
+    # An answer to a page that is gone is not drawn: the mount of the new page redraws it all.
+    if same_page:
+        show_on_page(answer)
     for operation, area, key, value in answer["storage"]:
         if operation == "set":
             AREAS[area].setItem(key, value)
@@ -404,9 +433,6 @@ def show(answer, same_page):
             AREAS[area].removeItem(key)
     if answer["download"]:
         download(answer["download"])
-    # An answer to a page that is gone is not drawn: the mount of the new page redraws it all.
-    if same_page:
-        show_on_page(answer)
 
 
 # -- what the reader does -------------------------------------------------------------------
@@ -535,6 +561,8 @@ def ignored(*_):
 
 def page_shown(*_):
     state["generation"] += 1
+    state["described"] = None
+    drawn.clear()
     if document.querySelector(".iep-widget") is not None:
         send({"action": "mount"})
 
