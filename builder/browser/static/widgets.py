@@ -264,6 +264,10 @@ def replace_keeping_typed(element, html):
     template.innerHTML = html
     fresh = template.content.firstElementChild
     active = document.activeElement if element.contains(document.activeElement) else None
+    # Where the caret is, read before the field leaves the page (a detached field may say 0).
+    start = end = None
+    if active is not None and isinstance(active.selectionStart, (int, float)):
+        start, end = int(active.selectionStart), int(active.selectionEnd)
     # A folded group the reader opened or closed stays so (the others open when they have rows).
     for group in element.querySelectorAll("details[id][data-reader-set]"):
         again = fresh.querySelector("details#" + escaped(group.id))
@@ -281,10 +285,9 @@ def replace_keeping_typed(element, html):
         again = document.getElementById(active.id)
         if again is not None:
             again.focus()
-            start = active.selectionStart
-            if isinstance(start, int) and hasattr(again, "setSelectionRange"):
+            if start is not None and hasattr(again, "setSelectionRange"):
                 try:  # noqa: SIM105  (MicroPython has no contextlib)
-                    again.setSelectionRange(start, active.selectionEnd)
+                    again.setSelectionRange(start, end)
                 except Exception:
                     pass  # date and number fields have no selection to restore
 
