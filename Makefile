@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 # The site's JavaScript, checked with ESLint (eslint.config.mjs).
-JS := builder/static builder/bytecode.mjs tests/benchmarks/probes.js eslint.config.mjs
+JS := builder/browser/static builder/build/bytecode.mjs tests/benchmarks/probes.js eslint.config.mjs
 ESLINT := node_modules/.bin/eslint
 HOST := 127.0.0.1
 PORT := 8000

@@ -6,19 +6,19 @@ import globals from "globals";
 export default [
   js.configs.recommended,
   {
-    files: ["builder/static/widgets.js", "builder/static/python.js"],
+    files: ["builder/browser/static/widgets.js", "builder/browser/static/python.js"],
     languageOptions: { sourceType: "module", globals: globals.browser },
   },
   {
-    files: ["builder/static/worker.js"],
+    files: ["builder/browser/static/worker.js"],
     languageOptions: { sourceType: "module", globals: globals.worker },
   },
   {
-    files: ["builder/static/sw.js"],
+    files: ["builder/browser/static/sw.js"],
     languageOptions: { sourceType: "script", globals: globals.serviceworker },
   },
   {
-    files: ["builder/bytecode.mjs"],
+    files: ["builder/build/bytecode.mjs"],
     languageOptions: { sourceType: "module", globals: globals.node },
   },
   {

@@ -1,16 +1,16 @@
 """The guide's Markdown sources, with the language each is written in and the address MkDocs
 gives it: guide/get-specific.md -> guide/get-specific/, guide/get-specific.es.md ->
 es/guide/get-specific/ (mkdocs-static-i18n's suffix layout); and the pages the build makes
-without a source, one per state in each language (builder/state_pages.py)."""
+without a source, one per state in each language (builder/build/state_pages.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
+from builder.build.state_pages import address as state_page_address
 from builder.i18n import DEFAULT_LANGUAGE, languages
 from builder.jurisdictions import get_state, load_states
-from builder.state_pages import address as state_page_address
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"

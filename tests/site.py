@@ -15,7 +15,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from builder.site_build import Runtime
+from builder.build.site_build import Runtime
 from tests.conftest import ROOT
 
 # Chromium's flags for tests here: no GPU, and none of its own calls to the network (this machine
@@ -129,7 +129,7 @@ import { loadPyodide } from "%(pyodide)s/pyodide.mjs";
 import { readFileSync } from "node:fs";
 const python = await loadPyodide({ stdLibURL: "%(python)s/python_stdlib.zip" });
 python.unpackArchive(new Uint8Array(readFileSync("%(python)s/iep.zip")), "zip");
-python.pyimport("builder.later_modules").install(() => {
+python.pyimport("builder.browser.later_modules").install(() => {
   python.FS.writeFile("/lib/later.zip", readFileSync("%(python)s/python_stdlib_later.zip"));
   return "/lib/later.zip";
 });

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from builder import site_build
-from builder.site_build import Runtime
+from builder.build import site_build
+from builder.build.site_build import Runtime
 
 VERSIONS = {"pyodide_version": "314.0.2"}
 
@@ -21,11 +21,9 @@ VERSIONS = {"pyodide_version": "314.0.2"}
 def builder_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of builder/ that python_archive() reads instead of the real one."""
     copy = tmp_path / "builder"
-    shutil.copytree(
-        Path(site_build.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__")
-    )
-    monkeypatch.setattr(site_build, "__file__", str(copy / "site_build.py"))
-    monkeypatch.setattr(site_build, "STATIC", copy / "static")
+    shutil.copytree(site_build.PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(site_build, "PACKAGE", copy)
+    monkeypatch.setattr(site_build, "STATIC", copy / "browser" / "static")
     return copy
 
 
@@ -46,14 +44,14 @@ def test_a_changed_module_gives_a_new_archive_folder(builder_copy: Path) -> None
 
 def test_a_module_left_out_of_the_archive_does_not_change_its_folder(builder_copy: Path) -> None:
     before = python_dir()
-    with (builder_copy / "cli.py").open("a", encoding="utf-8") as cli:
+    with (builder_copy / "cli" / "commands.py").open("a", encoding="utf-8") as cli:
         cli.write("# the command line is not shipped to the browser\n")
     assert python_dir() == before
 
 
 def test_a_changed_page_script_gives_a_new_archive_folder(builder_copy: Path) -> None:
     before = python_dir()
-    with (builder_copy / "static" / "widgets.js").open("a", encoding="utf-8") as script:
+    with (builder_copy / "browser" / "static" / "widgets.js").open("a", encoding="utf-8") as script:
         script.write("// changed\n")
     assert python_dir() != before, "widgets.js is served from the same folder"
 

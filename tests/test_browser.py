@@ -12,11 +12,11 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import expect
 
+from builder.build.site_build import LATER_STDLIB, Runtime
 from builder.case_reader import load_case
 from builder.case_reader import loads_case as parse
 from builder.gap import compute_gap
 from builder.gap_report import report_to_dict
-from builder.site_build import LATER_STDLIB, Runtime
 from tests.conftest import CASES, EXAMPLE_CASE, BuiltSite, Visit
 from tests.site import new_context, python_worker, worker_scripts
 

@@ -1,5 +1,5 @@
-"""What builder/bytecode.py ships: which standard-library modules (its import closure), and how
-it compiles them."""
+"""What builder/build/bytecode.py ships: which standard-library modules (its import closure),
+and how it compiles them."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from textwrap import dedent
 
 import pytest
 
-from builder.bytecode import import_closure
+from builder.build.bytecode import import_closure
 from tests.conftest import BuiltSite
 from tests.site import run_in_pyodide
 

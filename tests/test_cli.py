@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from builder import cli
+from builder.cli import commands as cli
 from builder.i18n import languages
 from builder.jurisdictions import get_state
 from builder.letter_catalogue import catalogue

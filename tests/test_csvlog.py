@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from builder.case import DELIVERIES, REASONS, SETTINGS, Case, LogEntry, Received, Service
 from builder.case_reader import load_case
 from builder.case_values import clean_text
-from builder.cli import main
+from builder.cli.commands import main
 from builder.csvlog import COLUMNS, log_from_csv, log_to_csv
 from builder.i18n import languages, messages
 from tests.conftest import CASES

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from builder import dataclass_code
+from builder.browser import dataclass_code
 from tests.conftest import BuiltSite
 from tests.site import run_in_pyodide
 
@@ -17,14 +17,14 @@ from tests.site import run_in_pyodide
 # their methods in the archive's compiled file.
 COUNT_THE_METHODS_FOUND = """
 import dataclasses, marshal
-from builder.dataclass_code import FILE, use_compiled
+from builder.browser.dataclass_code import FILE, use_compiled
 use_compiled()
 compiled, given, made = marshal.loads(FILE.read_bytes()), dataclasses.exec, []
 def checked(source, globals, locals):
     made.append(source in compiled)
     given(source, globals, locals)
 dataclasses.exec = checked
-import builder.session, builder.csvlog
+import builder.browser.session, builder.csvlog
 f"{sum(made)} of {len(made)}"
 """
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from builder.cli import main
+from builder.cli.commands import main
 from tests.conftest import ROOT
 
 PAGE = ROOT / "docs" / "how-the-numbers-work.md"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from builder.state_pages import FOLDER, pages, src_uri
+from builder.build.state_pages import FOLDER, pages, src_uri
 from tests.conftest import ROOT
 
 DOCS = ROOT / "docs"

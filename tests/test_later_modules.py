@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from builder.later_modules import LaterModules
+from builder.browser.later_modules import LaterModules
 
 MODULE = "later_modules_example"
 

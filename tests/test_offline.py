@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from builder.site_build import LATER_STDLIB
+from builder.build.site_build import LATER_STDLIB
 from tests.conftest import EXAMPLE_CASE, BuiltSite, OwnSite
 from tests.site import new_context, snapshot_kept_at
 from tests.test_browser import (

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from builder.session import STORAGE_KEY, TAB_KEY
+from builder.browser.session import STORAGE_KEY, TAB_KEY
 from tests.conftest import EXAMPLE_CASE, BuiltSite
 from tests.pages import in_sample
 from tests.site import new_context

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 
-from builder import session as session_module
+from builder.browser import session as session_module
+from builder.browser.session import DAMAGED_KEY, MAX_FILE_MB, STORAGE_KEY, TAB_KEY, Session, handle
 from builder.case_reader import read_case
 from builder.case_writer import case_to_dict
 from builder.form_document import without_blanks
 from builder.gap import compute_gap
 from builder.i18n import text
 from builder.letters import render_letter
-from builder.session import DAMAGED_KEY, MAX_FILE_MB, STORAGE_KEY, TAB_KEY, Session, handle
 from builder.widgets import example_case, render_gap_results
 from tests.conftest import CASES, EXAMPLE_CASE
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from builder import letters, templating, widgets
+from builder.build.site_build import python_archive
 from builder.letter_catalogue import catalogue
 from builder.letters import render_letter
-from builder.site_build import python_archive
 from builder.widgets import example_case, render_letter_widget
 
 TODAY = dt.date(2026, 11, 26)

@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from playwright.sync_api import Browser
 
-from builder.site_build import Runtime
+from builder.build.site_build import Runtime
 from tests.benchmarks import (
     boot,
     build_time,

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 
 from playwright.sync_api import Browser, Page
 
-from builder.site_build import NODE_MODULES, STDLIB
+from builder.build.site_build import NODE_MODULES, STDLIB
 from tests.benchmarks.harness import (
     READY,
     RendererClock,

@@ -13,7 +13,7 @@ from typing import Any
 
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from builder.site_build import STDLIB, Runtime, with_content_security_policy
+from builder.build.site_build import STDLIB, Runtime, with_content_security_policy
 from tests.conftest import chromium_path
 from tests.site import CHROMIUM_FLAGS
 

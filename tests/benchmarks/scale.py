@@ -50,7 +50,7 @@ import time
 
 from builder.case_reader import loads_case
 from builder.gap import compute_gap
-from builder.session import Session
+from builder.browser.session import Session
 
 PAGE = {{"letters": [{{"id": "letter", "name": "state-complaint"}}], "gaps": ["gap"]}}
 TODAY = "{TODAY}"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Request
 
-from builder.site_build import LATER_STDLIB
+from builder.build.site_build import LATER_STDLIB
 from tests.benchmarks.harness import Site, fresh_context, own_profile, settle, wait_ready
 
 READING_PAGE = "glossary/"

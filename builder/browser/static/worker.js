@@ -1,14 +1,14 @@
 // Python, in a Web Worker: Pyodide starts and computes here, so the page is never frozen by it.
 // python.js sends one "start" message with the addresses of the runtime, our archive and the
 // compiled standard library (and of its later part), then one JSON message per thing the reader
-// did; each gets builder.session.handle's JSON answer, in order.
+// did; each gets builder.browser.session.handle's JSON answer, in order.
 //
 // The same script, in two more workers python.js starts one after the other once a tool is live,
 // keeps a snapshot of Python's memory just after our code is imported: a later visit restores
 // Python from it instead of starting and importing again. The first makes it ("makeSnapshot"),
 // the second restores and keeps it ("keepSnapshot"). They are sent addresses and that snapshot,
 // never anything the reader typed, so it holds the site's code and nothing of the reader's.
-let python = null; // a promise of builder.session.handle
+let python = null; // a promise of builder.browser.session.handle
 const LATER_PATH = "/lib/python_stdlib_later.zip";
 // Cache Storage, on this device only: one snapshot per copy of the site, named for its version
 // (the folder of its Python files). Not named like the offline copy's caches, which sw.js
@@ -49,14 +49,14 @@ async function keptSnapshot(archive) {
   }
 }
 
-// Our archive unpacked, and our code imported (builder.session and all it imports). In a
+// Our archive unpacked, and our code imported (builder.browser.session and all it imports). In a
 // restored snapshot our code is imported already, but its data files are files: unpacked anew.
 async function importOurCode(runtime, code, { restored = false } = {}) {
   runtime.unpackArchive(await code, "zip");
   performance.mark("iep:archive-unpacked");
   // Our classes' methods, compiled at build time: Python need not compile them now.
-  if (!restored) runtime.pyimport("builder.dataclass_code").use_compiled();
-  return runtime.pyimport("builder.session");
+  if (!restored) runtime.pyimport("builder.browser.dataclass_code").use_compiled();
+  return runtime.pyimport("builder.browser.session");
 }
 
 // Pyodide, self-hosted, with our copy of the standard library, compiled at build time
@@ -84,7 +84,7 @@ async function start(addresses) {
   if (fromSnapshot) performance.mark("iep:snapshot-restored");
   performance.mark("iep:pyodide-started");
   const session = await importOurCode(runtime, code, { restored: fromSnapshot });
-  runtime.pyimport("builder.later_modules").install(() => fetchLaterModules(runtime, later));
+  runtime.pyimport("builder.browser.later_modules").install(() => fetchLaterModules(runtime, later));
   performance.mark("iep:code-imported");
   return { handle: session.handle, restored: fromSnapshot };
 }

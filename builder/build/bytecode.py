@@ -3,13 +3,13 @@ bytecode with that Pyodide's own interpreter, so the browser imports modules wit
 them on every visit.
 
 - Our archive: every module is replaced by its bytecode, and the methods dataclasses wrote for
-  our classes as bytecode.mjs imported them are added, compiled (builder/dataclass_code.py).
+  our classes as bytecode.mjs imported them are added, compiled (builder/browser/dataclass_code.py).
 - Pyodide's standard library, which Pyodide ships as source: the modules Python imports as it
   starts, and those our code imports, are replaced by their bytecode. Compiling them was most of
   Python's start in the browser. The modules that any of those could still import, on a path the
   build did not take, stay source (compiled if ever imported), to keep the download small, and
   those outside the packages already loaded go into a second, later zip, fetched only if one of
-  them is ever imported (builder/later_modules.py). The modules none of them can import are left
+  them is ever imported (builder/browser/later_modules.py). The modules none of them can import are left
   out (import_closure), as are the sources of the modules the interpreter has frozen into
   itself, which it never reads.
 
@@ -36,8 +36,8 @@ from types import CodeType
 SOURCE = ".py"
 FROZEN = "frozen"  # the origin of a module the interpreter has built in, compiled
 AS_WRITTEN, WITHOUT_DOCSTRINGS = -1, 2  # py_compile's optimisation levels
-DATACLASS_CODE = "builder/dataclass-code.marshal"
-LATER_MODULES = "builder/later-modules.json"
+DATACLASS_CODE = "builder/browser/dataclass-code.marshal"
+LATER_MODULES = "builder/browser/later-modules.json"
 # Kept, with all they import, though no import statement may name them (a name starting so):
 IMPORTED_BY_NAME = (
     # Codecs, by their names: the Unicode ones, ASCII and Latin-1 (and those the build saw used).
@@ -62,8 +62,8 @@ def compile_archive(
     later_modules: Iterable[str],
 ) -> None:
     """Replace every module of our archive by its bytecode, and add the methods dataclasses
-    wrote for our classes, compiled (builder/dataclass_code.py reads them), and the names of the
-    later zip's modules (builder/later_modules.py reads them)."""
+    wrote for our classes, compiled (builder/browser/dataclass_code.py reads them), and the names of the
+    later zip's modules (builder/browser/later_modules.py reads them)."""
     with zipfile.ZipFile(source_zip) as source:
         entries = {info.filename: (info, source.read(info)) for info in source.infolist()}
     entries = _compiled(entries, lambda name: name.endswith(SOURCE), AS_WRITTEN)

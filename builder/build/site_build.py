@@ -26,15 +26,14 @@ from builder import letters, templating, widgets
 from builder.i18n import DEFAULT_LANGUAGE, languages
 from builder.letter_catalogue import LETTERS_DIR
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
-STATIC = Path(__file__).resolve().parent / "static"
-# Build-time and command-line modules stay out of the browser archive: only what runs is shipped.
-NOT_SHIPPED = {
-    *("cli.py", "__main__.py", "mkdocs_hooks.py", "site_build.py"),
-    *("state_pages.py", "state_page.md.j2"),  # the state pages are made at build time
-    *("bytecode.mjs", "bytecode.py"),
-}
+PACKAGE = Path(__file__).resolve().parents[1]
+STATIC = PACKAGE / "browser" / "static"
+# What the browser's Python imports, by folder: the core at the top of the package and the
+# browser side (browser/), but not the files a page loads as they are (browser/static/), the build
+# (build/) or the command line (cli/, and __main__.py, which `python -m builder` runs).
+NOT_SHIPPED = (Path("browser", "static"), Path("build"), Path("cli"), Path("__main__.py"))
 BYTECODE_SCRIPT = Path(__file__).resolve().parent / "bytecode.mjs"
 # Pyodide's files, served as they are; its standard library is served compiled (Runtime.compiled)
 # and its package index with no packages (PACKAGE_INDEX).
@@ -169,13 +168,18 @@ def package_index_without_packages() -> str:
     return json.dumps({"info": released["info"], "packages": {}})
 
 
+def shipped(path: Path) -> bool:
+    """Whether a file of the package, by its path inside it, goes into the browser's archive."""
+    return not any(path.is_relative_to(folder) for folder in NOT_SHIPPED)
+
+
 def python_archive() -> bytes:
     """builder/, letters/, jinja2 and markupsafe in one zip; the same input gives the same bytes."""
     entries: dict[str, bytes] = {}
-    builder = Path(__file__).resolve().parent
-    for path in _files(builder):
-        if path.name not in NOT_SHIPPED and "static" not in path.relative_to(builder).parts:
-            entries[f"builder/{path.relative_to(builder).as_posix()}"] = path.read_bytes()
+    for path in _files(PACKAGE):
+        if not shipped(path.relative_to(PACKAGE)):
+            continue
+        entries[f"builder/{path.relative_to(PACKAGE).as_posix()}"] = path.read_bytes()
     for path in _files(ROOT / "letters"):
         entries[f"letters/{path.relative_to(ROOT / 'letters').as_posix()}"] = path.read_bytes()
     entries.update(_compiled_templates())

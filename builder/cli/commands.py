@@ -25,6 +25,7 @@ from typing import Any, NoReturn
 
 from builder.case import Case, CaseError, Problem
 from builder.case_reader import loads_case
+from builder.cli.summary import header, summary_rows
 from builder.complaint import complaint_problems, one_year_check, signature_rule
 from builder.csvlog import log_from_csv, log_to_csv
 from builder.gap import compute_gap
@@ -34,7 +35,6 @@ from builder.jurisdictions import get_state
 from builder.letter_catalogue import catalogue, known_letters, letter_title
 from builder.letters import missing_in_words, render_letter
 from builder.meeting_sheet import meeting_sheet
-from builder.summary import header, summary_rows
 from builder.timeline import timeline, to_ics
 
 USAGE_ERROR = 2

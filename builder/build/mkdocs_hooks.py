@@ -43,20 +43,20 @@ from mkdocs.structure.pages import Page
 
 from builder.i18n import DEFAULT_LANGUAGE, language_data, languages, long_date, messages
 from builder.jurisdictions import validate_states
-from builder.site_build import (
+from builder.build.site_build import (
     Runtime,
     RuntimeMissing,
     with_content_security_policy,
     write_service_worker,
 )
-from builder.state_pages import address as state_page_address
-from builder.state_pages import pages as state_pages
-from builder.state_pages import src_uri as state_page_src_uri
+from builder.build.state_pages import address as state_page_address
+from builder.build.state_pages import pages as state_pages
+from builder.build.state_pages import src_uri as state_page_src_uri
 from builder.widgets import NEEDS_FORM, Marker, parse_marker, render_widget
 
 _runtime: Runtime | None = None
 _rendered: dict[str, list[str]] = {}
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ABBREVIATIONS = ROOT / "includes"  # a file of Markdown abbreviations per language
 # The i18n plugin builds each other language inside the default language's build, which ends last.
 _builds_under_way = 0

@@ -16,11 +16,11 @@ const pyodide = await loadPyodide({ indexURL: `${pyodideDir}/` });
 const source = new Uint8Array(readFileSync(sourceZip));
 pyodide.unpackArchive(source, "zip", { extractDir: "/source" });
 pyodide.runPython("import sys; sys.path.insert(0, '/source')");
-const dataclassCode = pyodide.pyimport("builder.dataclass_code").recording();
+const dataclassCode = pyodide.pyimport("builder.browser.dataclass_code").recording();
 for (const name of pyodide.FS.readdir("/source/builder").filter((n) => n.endsWith(".py"))) {
   pyodide.pyimport(`builder.${name.slice(0, -3)}`);
 }
-pyodide.pyimport("builder.session").handle(firstMessage);
+pyodide.pyimport("builder.browser.session").handle(firstMessage);
 const imported = pyodide.runPython("sys.path.pop(0); list(sys.modules)").toJs();
 
 pyodide.FS.writeFile("/source.zip", source);

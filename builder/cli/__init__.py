@@ -1,0 +1,2 @@
+"""The command line (python -m builder), for advocates with many families. Never shipped to the
+browser."""
