@@ -119,7 +119,7 @@ def test_the_python_archive_ships_bytecode_of_every_module_and_only_what_runs(
     assert shipped | {"jinja2/environment.pyc", "markupsafe/__init__.pyc"} <= names
     assert [name for name in names if name.endswith(".py")] == [], "compiled at build time"
     assert "letters/catalogue.json" in names and "builder/data/form.json" in names
-    not_shipped = ("builder/build/", "builder/cli/", "builder/browser/static/")
+    not_shipped = ("builder/build/", "builder/cli/", "builder/browser/static/", "builder/__main__")
     assert [name for name in names if name.startswith(not_shipped)] == [], "by folder"
 
 
