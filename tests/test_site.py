@@ -158,7 +158,7 @@ def test_the_standard_library_modules_no_page_imports_are_in_a_later_zip(site: B
     assert not now & later, "each package whole in one zip"
     assert not {"ctypes", "_pyrepl"} & (now | later), "no folder without its modules"
     with zipfile.ZipFile(python / "iep.zip") as archive:
-        index = json.loads(archive.read("builder/later-modules.json"))
+        index = json.loads(archive.read("builder/browser/later-modules.json"))
     modules = {
         name.split("/")[0].removesuffix(".py") for name in later_files if name.endswith(".py")
     }
