@@ -195,6 +195,16 @@ def _live_rows(results: Results, runs: list[boot.BootRun]) -> None:
         ("warm", [run.widget_warm for run in runs], [run.floor_warm for run in runs]),
     ):
         results.add(Row(section, f"Step page, {cache}", "ms", [load.ready for load in widget]))
+        spanish = [run.spanish_cold if cache == "cold" else run.spanish_warm for run in runs]
+        results.add(
+            Row(
+                section,
+                f"Spanish step page, {cache}",
+                "ms",
+                [load.ready for load in spanish],
+                note=boot.SPANISH_STEP_PAGE,
+            )
+        )
         results.add(
             Row(
                 section,

@@ -23,6 +23,7 @@ from tests.benchmarks.harness import (
 from tests.site import python_worker, snapshot_kept_at
 
 STEP_PAGE = "guide/write-to-the-case-manager/"
+SPANISH_STEP_PAGE = "es/" + STEP_PAGE  # the same page and tool, in Spanish
 FLOOR_PAGE = "bench-floor/"
 # For reference: the same floor with the standard library as Pyodide releases it (source, which
 # Python compiles as it imports), rather than the site's compiled copy.
@@ -83,6 +84,8 @@ class BootRun:
     floor_warm: Load
     released_cold: Load
     released_warm: Load
+    spanish_cold: Load
+    spanish_warm: Load
 
 
 def write_floors(site: Site) -> None:
@@ -95,12 +98,23 @@ def write_floors(site: Site) -> None:
 
 
 def boot_run(browser: Browser, site: Site, clock: RendererClock, *, floor_first: bool) -> BootRun:
-    """Cold then warm, for the step page and the floors; which goes first alternates by run."""
-    pages = [(STEP_PAGE, None), (FLOOR_PAGE, FLOOR_READY), (RELEASED_FLOOR_PAGE, FLOOR_READY)]
+    """Cold then warm, for the step page (in English and in Spanish) and the floors; which goes
+    first alternates by run."""
+    pages = [
+        (STEP_PAGE, None),
+        (SPANISH_STEP_PAGE, None),
+        (FLOOR_PAGE, FLOOR_READY),
+        (RELEASED_FLOOR_PAGE, FLOOR_READY),
+    ]
     if floor_first:
         pages.reverse()
     loads = {path: _cold_and_warm(browser, site, clock, path, ready) for path, ready in pages}
-    return BootRun(*loads[STEP_PAGE], *loads[FLOOR_PAGE], *loads[RELEASED_FLOOR_PAGE])
+    return BootRun(
+        *loads[STEP_PAGE],
+        *loads[FLOOR_PAGE],
+        *loads[RELEASED_FLOOR_PAGE],
+        *loads[SPANISH_STEP_PAGE],
+    )
 
 
 def _cold_and_warm(
