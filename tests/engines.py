@@ -130,8 +130,12 @@ class FirefoxPage(EnginePage):
         self.send("script.addPreloadScript", {"functionDeclaration": function})
 
     def goto(self, url: str) -> None:
+        # Firefox can answer a navigation to the address already shown before the new page has
+        # replaced the old one: the old page is marked, and the wait is for a page without it.
+        self.evaluate("window.iepLeaving = true")
         params = {"context": self.context, "url": url, "wait": "complete"}
         self.send("browsingContext.navigate", params)
+        self.wait_for("!window.iepLeaving && document.readyState === 'complete'")
 
     def evaluate(self, expression: str) -> Any:
         target = {"context": self.context}
