@@ -255,6 +255,21 @@ def answered(text, *_):
 # -- showing Python's answers ---------------------------------------------------------------
 
 
+def caret_in(field):
+    """Where the caret is in `field` (a start and an end), or None: not a text field."""
+    if field is None or not isinstance(field.selectionStart, (int, float)):
+        return None
+    return int(field.selectionStart), int(field.selectionEnd)
+
+
+def put_caret(field, caret):
+    if caret is not None and caret_in(field) != caret:
+        try:  # noqa: SIM105  (MicroPython has no contextlib)
+            field.setSelectionRange(*caret)
+        except Exception:
+            pass  # date and number fields have no selection to restore
+
+
 def replace_keeping_typed(element, html):
     """Put `html` in place of `element`, keeping what was typed since the message was sent, and
     the reader's place in the field they are typing in."""
@@ -265,9 +280,7 @@ def replace_keeping_typed(element, html):
     fresh = template.content.firstElementChild
     active = document.activeElement if element.contains(document.activeElement) else None
     # Where the caret is, read before the field leaves the page (a detached field may say 0).
-    start = end = None
-    if active is not None and isinstance(active.selectionStart, (int, float)):
-        start, end = int(active.selectionStart), int(active.selectionEnd)
+    caret = caret_in(active)
     # A folded group the reader opened or closed stays so (the others open when they have rows).
     for group in element.querySelectorAll("details[id][data-reader-set]"):
         again = fresh.querySelector("details#" + escaped(group.id))
@@ -285,11 +298,7 @@ def replace_keeping_typed(element, html):
         again = document.getElementById(active.id)
         if again is not None:
             again.focus()
-            if start is not None and hasattr(again, "setSelectionRange"):
-                try:  # noqa: SIM105  (MicroPython has no contextlib)
-                    again.setSelectionRange(start, end)
-                except Exception:
-                    pass  # date and number fields have no selection to restore
+            put_caret(again, caret)
 
 
 def come_alive(answer):
@@ -303,6 +312,12 @@ def come_alive(answer):
         ready = answer["ready"].get(widget.dataset.widget) or answer["ready"]["letter"]
         set_text(widget.querySelector('[data-role="status"]'), ready)
         widget.dataset.state = "ready"
+        # A live tool is not drawn while off screen (iep.css), but not the one the reader is in:
+        # changing how its box is drawn made WebKit put the caret of the field being typed in
+        # back at its start, so the next keys went before what was typed (1 time in 2 here
+        # when a key came just then). It is on screen, and drawn, anyway.
+        if not widget.contains(document.activeElement):
+            widget.dataset.drawnWhenSeen = ""
     document.dispatchEvent(js.CustomEvent.new("iep:ready"))
     if first:
         # After a tool is live, so neither competes with Python starting, and a reader who only
