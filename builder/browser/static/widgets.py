@@ -51,6 +51,11 @@ state = {
     "max_file_bytes": None,
     "alive": False,  # Python has answered the first mount
     "described": None,  # what the page holds (describe_page), until the tools are redrawn
+    # What is said beside the fields, and whether Undo shows, until the page or a form is drawn
+    # anew (None: not known, so drawn).
+    "problems": None,
+    "undo": None,
+    "numbered": 0,  # the elements drawn_into has numbered
 }
 notes = {}  # widget id -> the timer of its pending note
 drawn = {}  # an element's data-drawn number -> what was last drawn into it, by kind
@@ -70,19 +75,25 @@ def set_text(element, value):
         element.textContent = value
 
 
-def drawn_again(element, key, value):
-    """Whether `value` differs from what this module last drew into `element` under `key`.
-    Kept here, by a number the element carries, so a long letter is not read back from the page
-    on every keystroke (each read crosses from the page into MicroPython); a redrawn element
-    has no number, so it is drawn."""
+def drawn_into(element):
+    """What this module last drew into `element`, by kind. Kept here, by a number the element
+    carries, so that an answer draws only what changed without reading the page back (each read
+    crosses from MicroPython into the browser); an element drawn anew has no number yet, and
+    everything is drawn into it."""
     number = element.getAttribute("data-drawn")
-    if number is None:
-        number = str(len(drawn))
+    if number is None or number not in drawn:
+        number = str(state["numbered"])
+        state["numbered"] += 1
         element.setAttribute("data-drawn", number)
         drawn[number] = {}
-    if drawn[number].get(key) == value:
+    return drawn[number]
+
+
+def changed(record, key, value):
+    """Whether `value` differs from what `record` says was drawn under `key`; it is, from now."""
+    if key in record and record[key] == value:
         return False
-    drawn[number][key] = value
+    record[key] = value
     return True
 
 
@@ -257,9 +268,10 @@ def answered(text, *_):
 
 def caret_in(field):
     """Where the caret is in `field` (a start and an end), or None: not a text field."""
-    if field is None or not isinstance(field.selectionStart, (int, float)):
+    start = getattr(field, "selectionStart", None) if field is not None else None
+    if not isinstance(start, (int, float)):
         return None
-    return int(field.selectionStart), int(field.selectionEnd)
+    return int(start), int(field.selectionEnd)
 
 
 def put_caret(field, caret):
@@ -327,33 +339,51 @@ def come_alive(answer):
 
 
 def show_letter(widget, view):
-    if drawn_again(widget, "readiness", view["readiness"]):
+    record = drawn_into(widget)
+    if changed(record, "readiness", view["readiness"]):
         readiness = widget.querySelector('[data-role="readiness"]')
         if readiness is not None and readiness.outerHTML != view["readiness"]:
             readiness.outerHTML = view["readiness"]
-    widget.querySelector('[data-role="actions"]').hidden = not view["ready"]
-    if drawn_again(widget, "letter", view["subject"] + "\n" + view["body"]):
+    if changed(record, "ready", view["ready"]):
+        widget.querySelector('[data-role="actions"]').hidden = not view["ready"]
+    if changed(record, "letter", (view["subject"], view["body"])):
         set_text(widget.querySelector('[data-role="subject"]'), view["subject"])
         set_text(widget.querySelector('[data-role="body"]'), view["body"])
-    widget.dataset.blanks = json.dumps(view["blanks"])
-    blanks = widget.querySelector('[data-role="blanks"]')
-    set_text(blanks, view["blanksNote"])
-    blanks.hidden = len(view["blanks"]) == 0
-    email = widget.querySelector('[data-action="email"]')
-    email.setAttribute("href", view["mailto"] or "#")
-    if view["mailto"]:
-        email.removeAttribute("aria-disabled")
-    else:
-        email.setAttribute("aria-disabled", "true")
-    widget.querySelector('[data-action="download"]').setAttribute("href", view["download"])
-    if drawn_again(widget, "meaning", view["meaning"]):
+    if changed(record, "blanks", (view["blanks"], view["blanksNote"])):
+        widget.dataset.blanks = json.dumps(view["blanks"])
+        blanks = widget.querySelector('[data-role="blanks"]')
+        set_text(blanks, view["blanksNote"])
+        blanks.hidden = len(view["blanks"]) == 0
+    if changed(record, "mailto", view["mailto"]):
+        email = widget.querySelector('[data-action="email"]')
+        email.setAttribute("href", view["mailto"] or "#")
+        if view["mailto"]:
+            email.removeAttribute("aria-disabled")
+        else:
+            email.setAttribute("aria-disabled", "true")
+    if changed(record, "download", view["download"]):
+        widget.querySelector('[data-action="download"]').setAttribute("href", view["download"])
+    if changed(record, "meaning", view["meaning"]):
         meaning = widget.querySelector('[data-role="meaning-region"]')
         if meaning.innerHTML != view["meaning"]:
             meaning.innerHTML = view["meaning"]
 
 
 def show_problems(problems):
-    for error in document.querySelectorAll("[data-error-for]"):
+    """Beside each field, what is wrong with it: beside every field once the page or a form has
+    been drawn anew, and from then on only where it changed (a page may have 50 fields)."""
+    before = state["problems"]
+    state["problems"] = problems
+    if before is None:
+        errors = document.querySelectorAll("[data-error-for]")
+    else:
+        paths = set(before) | set(problems)
+        paths = [path for path in paths if before.get(path, "") != problems.get(path, "")]
+        if not paths:
+            return
+        where = ['[data-error-for="' + escaped(path) + '"]' for path in paths]
+        errors = document.querySelectorAll(", ".join(where))
+    for error in errors:
         path = error.dataset.errorFor
         problem = problems.get(path, "")
         set_text(error, problem)
@@ -376,6 +406,8 @@ REGIONS = (
 def show_on_page(answer):
     if answer["widgets"]:
         state["described"] = None  # a tool redrawn may hold another letter
+    if answer["widgets"] or answer["forms"]:
+        state["problems"] = state["undo"] = None  # a form drawn anew shows its own: see them all
     for uid, html in answer["widgets"].items():
         replace_keeping_typed(document.getElementById(uid), html)
     for form in answer["forms"]:
@@ -397,13 +429,15 @@ def show_on_page(answer):
     for widget in document.querySelectorAll('[data-widget="gap"]'):
         if widget.id in answer["gaps"]:
             region = widget.querySelector('[data-role="results-region"]')
-            region.innerHTML = answer["gaps"][widget.id]
+            if changed(drawn_into(region), "results", answer["gaps"][widget.id]):
+                region.innerHTML = answer["gaps"][widget.id]
         if notes_for:
             set_text(widget.querySelector('[data-role="note"]'), notes_for["gap"])
     for key, selector in REGIONS:
         if key in answer:
             for region in document.querySelectorAll(selector):
-                region.innerHTML = answer[key]
+                if changed(drawn_into(region), key, answer[key]):
+                    region.innerHTML = answer[key]
     if "sheet" in answer:
         for sheet in document.querySelectorAll('[data-role="sheet"]'):
             set_text(sheet, answer["sheet"])
@@ -415,8 +449,10 @@ def show_on_page(answer):
     if answer["say"]:
         for region in document.querySelectorAll('[data-role="case-message"]'):
             set_text(region, answer["say"])
-    for undo in document.querySelectorAll('[data-action="undo-forget"]'):
-        undo.hidden = not answer["undo"]
+    if state["undo"] != answer["undo"]:
+        state["undo"] = answer["undo"]
+        for undo in document.querySelectorAll('[data-action="undo-forget"]'):
+            undo.hidden = not answer["undo"]
     if answer["focus"]:
         focused = document.querySelector(answer["focus"])
         if focused is not None:
@@ -580,6 +616,7 @@ def ignored(*_):
 def page_shown(*_):
     state["generation"] += 1
     state["described"] = None
+    state["problems"] = state["undo"] = None
     drawn.clear()
     if document.querySelector(".iep-widget") is not None:
         send({"action": "mount"})
