@@ -206,10 +206,30 @@ def test_the_build_time_letter_and_the_live_letter_are_identical(
 def test_text_typed_before_python_is_ready_is_kept(visit: Visit, site: BuiltSite) -> None:
     page = visit.page
     page.goto(site.url + "builder/")
-    page.locator('[data-path="child.name"]').first.fill("Early Bird")
+    field = page.locator('[data-path="child.name"]').first
+    field.fill("Early Bird")
     page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
-    assert page.locator('[data-path="child.name"]').first.input_value() == "Early Bird"
+    assert field.input_value() == "Early Bird"
     assert "Early Bird" in letter_text(page)
+    # Typed outside the tools: every tool now skips drawing while off screen.
+    assert page.locator(".iep-widget:not([data-drawn-when-seen])").count() == 0
+
+
+def test_the_tool_typed_in_as_python_comes_alive_is_drawn_as_it_was(
+    visit: Visit, site: BuiltSite
+) -> None:
+    """Switching that tool to skip drawing while off screen made WebKit move the caret to the
+    start of the field, so the next keys went before what was typed."""
+    page = visit.page
+    page.goto(site.url + "guide/write-to-the-case-manager/")
+    field = page.locator('.iep-widget [data-path="child.name"]').first
+    field.fill("Early Bird")
+    page.wait_for_selector(READY, timeout=BOOT_TIMEOUT_MS)
+    assert (
+        field.evaluate("f => f.closest('.iep-widget').hasAttribute('data-drawn-when-seen')")
+        is False
+    )
+    assert field.evaluate("f => [f.selectionStart, f.selectionEnd]") == [10, 10]
 
 
 def _prerendered_letter(html: str) -> str:
