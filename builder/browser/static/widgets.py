@@ -51,14 +51,13 @@ state = {
     "max_file_bytes": None,
     "alive": False,  # Python has answered the first mount
     "described": None,  # what the page holds (describe_page), until the tools are redrawn
-    # What is said beside the fields, and whether Undo shows, until the page or a form is drawn
-    # anew (None: not known, so drawn).
-    "problems": None,
-    "undo": None,
     "numbered": 0,  # the elements drawn_into has numbered
 }
 notes = {}  # widget id -> the timer of its pending note
 drawn = {}  # an element's data-drawn number -> what was last drawn into it, by kind
+# What was drawn across the page (what is said beside the fields, Undo), by kind, until the page
+# or a form is drawn anew: a form drawn anew shows its own, so everything is looked at again.
+drawn_across = {}
 
 
 def escaped(text):
@@ -372,14 +371,15 @@ def show_letter(widget, view):
 def show_problems(problems):
     """Beside each field, what is wrong with it: beside every field once the page or a form has
     been drawn anew, and from then on only where it changed (a page may have 50 fields)."""
-    before = state["problems"]
-    state["problems"] = problems
+    before = drawn_across.get("problems")
+    if not changed(drawn_across, "problems", problems):
+        return
     if before is None:
         errors = document.querySelectorAll("[data-error-for]")
     else:
         paths = set(before) | set(problems)
         paths = [path for path in paths if before.get(path, "") != problems.get(path, "")]
-        if not paths:
+        if not paths:  # only a path with nothing to say came or went
             return
         where = ['[data-error-for="' + escaped(path) + '"]' for path in paths]
         errors = document.querySelectorAll(", ".join(where))
@@ -407,7 +407,7 @@ def show_on_page(answer):
     if answer["widgets"]:
         state["described"] = None  # a tool redrawn may hold another letter
     if answer["widgets"] or answer["forms"]:
-        state["problems"] = state["undo"] = None  # a form drawn anew shows its own: see them all
+        drawn_across.clear()
     for uid, html in answer["widgets"].items():
         replace_keeping_typed(document.getElementById(uid), html)
     for form in answer["forms"]:
@@ -449,8 +449,7 @@ def show_on_page(answer):
     if answer["say"]:
         for region in document.querySelectorAll('[data-role="case-message"]'):
             set_text(region, answer["say"])
-    if state["undo"] != answer["undo"]:
-        state["undo"] = answer["undo"]
+    if changed(drawn_across, "undo", answer["undo"]):
         for undo in document.querySelectorAll('[data-action="undo-forget"]'):
             undo.hidden = not answer["undo"]
     if answer["focus"]:
@@ -616,8 +615,8 @@ def ignored(*_):
 def page_shown(*_):
     state["generation"] += 1
     state["described"] = None
-    state["problems"] = state["undo"] = None
     drawn.clear()
+    drawn_across.clear()
     if document.querySelector(".iep-widget") is not None:
         send({"action": "mount"})
 
